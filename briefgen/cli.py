@@ -1,0 +1,131 @@
+"""The command line: a thin layer over the library.
+
+Exit codes: 0 success; 1 a check found problems; 2 bad input or usage. A user
+error prints one line per problem and no traceback; anything else is a bug and
+keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from briefgen import __version__
+
+app = typer.Typer(
+    name="briefgen",
+    help="Turn a cited content pack into an investor deck and a one-page brief.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _report(lines: Iterable[str]) -> None:
+    for line in lines:
+        _err(line)
+
+
+def _user_errors(func: F) -> F:
+    """Turn the tool's own errors into lines on stderr and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from briefgen.errors import BriefgenError
+
+        try:
+            return func(*args, **kwargs)
+        except BriefgenError as exc:
+            _report(exc.lines())
+            _err(f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("interrupted; outputs already in place were left as they were")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Turn a cited content pack into an investor deck and a one-page brief.
+
+    Example: briefgen build content/alibaba-ai-2025 --sources ../shared/sources
+    """
+
+
+PackArg = Annotated[
+    Path, typer.Argument(help="The pack folder (holds pack.yaml).", show_default=False)
+]
+
+
+@app.command()
+@_user_errors
+def build(
+    pack: PackArg,
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Template name (default: the pack's).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    sources: Annotated[
+        Path | None, typer.Option("--sources", "-s", help="Folder holding the source documents.")
+    ] = None,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
+    ] = None,
+) -> None:
+    """Build the deck (.pptx) and the brief (.md) for a pack.
+
+    Example:
+
+        briefgen build content/alibaba-ai-2025 --template default --sources ../shared/sources
+    """
+    from briefgen.build import BuildOptions
+    from briefgen.build import build as run_build
+
+    result = run_build(
+        BuildOptions(
+            pack_dir=pack,
+            out_dir=out,
+            template=template,
+            sources_dir=sources,
+            templates_dir=templates,
+        )
+    )
+    for warning in result.warnings:
+        _err(warning.format())
+    typer.echo(f"wrote {result.deck} ({result.slides} slides, template '{result.template}')")
+    typer.echo(f"wrote {result.brief}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="briefgen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,255 @@
+"""Load a content pack: a folder of YAML files -> a validated :class:`Pack`.
+
+``pack.yaml`` holds the pack's metadata at its top level and may hold sections;
+any other ``*.yaml`` file holds sections only. List sections (``sources``,
+``figures``, ``pillars``, ``risks``, ``resolutions``, ``charts``) may be split
+across files and are joined in file-name order. Every problem found is reported,
+each with its file, line and field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from briefgen.errors import PackError, Problem, ProblemLog, did_you_mean
+from briefgen.models import Pack, PackMeta
+from briefgen.yamlsrc import PathKey, YamlDoc, dotted, read_yaml
+
+LIST_SECTIONS = ("sources", "figures", "pillars", "risks", "resolutions", "charts")
+MAP_SECTIONS = ("highlights",)
+PACK_FILE = "pack.yaml"
+_MAX_FILES = 200
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value came from: its file and line."""
+
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A validated pack and where each of its parts was written."""
+
+    pack: Pack
+    root: Path
+    origins: dict[PathKey, Origin]
+
+    def origin(self, path: PathKey) -> Origin:
+        """Origin of the deepest known node on ``path`` (model path, e.g. ``("figures", 3)``)."""
+        for cut in range(len(path), -1, -1):
+            found = self.origins.get(path[:cut])
+            if found is not None:
+                return found
+        return Origin(str(self.root / PACK_FILE), None)
+
+    def where(self, path: PathKey) -> dict[str, Any]:
+        """Keyword arguments locating a :class:`Problem` at ``path``."""
+        origin = self.origin(path)
+        return {
+            "file": origin.file,
+            "line": origin.line,
+            "field": dotted(_model_path(path)) or None,
+        }
+
+
+class _Assembler:
+    """Merges the pack's files into one dict, remembering each part's origin."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {"meta": {}}
+        self.origins: dict[PathKey, Origin] = {}
+        self.log = ProblemLog()
+
+    def add(self, doc: YamlDoc, is_pack_file: bool) -> None:
+        if doc.data is None:
+            return
+        if not isinstance(doc.data, dict):
+            self.log.error("pack-shape", "must be a mapping of sections", file=doc.file, line=1)
+            return
+        for key, value in doc.data.items():
+            if key in LIST_SECTIONS:
+                self._add_list(doc, key, value)
+            elif key in MAP_SECTIONS:
+                self._add_once(doc, (key,), (key,), value, self.data)
+            elif is_pack_file:
+                self._add_once(doc, (key,), ("meta", key), value, self.data["meta"])
+            else:
+                self._unknown_section(doc, key)
+
+    def _add_list(self, doc: YamlDoc, key: str, value: Any) -> None:
+        if not isinstance(value, list):
+            self.log.error(
+                "pack-shape",
+                f"'{key}' must be a list",
+                file=doc.file,
+                line=doc.line_of((key,)),
+                field=key,
+            )
+            return
+        items = self.data.setdefault(key, [])
+        for i, item in enumerate(value):
+            self._remember(doc, (key, i), (key, len(items)))
+            items.append(item)
+        self.origins.setdefault((key,), Origin(doc.file, doc.line_of((key,))))
+
+    def _add_once(
+        self, doc: YamlDoc, src: PathKey, dest: PathKey, value: Any, into: dict[str, Any]
+    ) -> None:
+        name = str(src[-1])
+        if name in into:
+            self.log.error(
+                "pack-duplicate-section",
+                f"'{name}' is given in more than one file",
+                file=doc.file,
+                line=doc.line_of(src),
+                field=name,
+            )
+            return
+        into[name] = value
+        self._remember(doc, src, dest)
+
+    def _remember(self, doc: YamlDoc, src: PathKey, dest: PathKey) -> None:
+        for path, line in doc.lines.items():
+            if path[: len(src)] == src:
+                self.origins[dest + path[len(src) :]] = Origin(doc.file, line)
+
+    def _unknown_section(self, doc: YamlDoc, key: str) -> None:
+        known = [*LIST_SECTIONS, *MAP_SECTIONS]
+        hint = did_you_mean(key, known)
+        self.log.error(
+            "pack-unknown-section",
+            f"unknown section '{key}'{hint}; metadata belongs in {PACK_FILE}",
+            file=doc.file,
+            line=doc.line_of((key,)),
+            field=key,
+        )
+
+
+def load_pack(root: Path) -> LoadedPack:
+    """Read, merge and validate the pack in ``root``; every problem is raised in one PackError."""
+    assembler = _Assembler()
+    log = assembler.log
+    pack_file = root / PACK_FILE
+    if not root.is_dir():
+        raise PackError(
+            f"{root}: is not a pack folder",
+            [Problem("pack-missing", "no such pack folder", str(root))],
+        )
+    if not pack_file.is_file():
+        raise PackError(
+            f"{root}: no {PACK_FILE}",
+            [
+                Problem(
+                    "pack-missing", f"a pack needs a {PACK_FILE} with its metadata", str(pack_file)
+                )
+            ],
+        )
+    files = sorted(root.glob("*.yaml"), key=lambda p: (p.name != PACK_FILE, p.name))
+    for path in files[:_MAX_FILES]:
+        doc, problems = read_yaml(path, str(path))
+        log.extend(problems)
+        if doc is not None:
+            assembler.add(doc, path.name == PACK_FILE)
+    _check_text(assembler.data, (), assembler, log)
+    log.raise_if_errors(PackError, f"{root}: the pack has errors")
+    pack = _validate(assembler, root)
+    return LoadedPack(pack, root, assembler.origins)
+
+
+def _check_text(value: Any, path: PathKey, assembler: _Assembler, log: ProblemLog) -> None:
+    """Refuse characters that cannot appear in the deck's XML, wherever they are."""
+    if isinstance(value, str):
+        found = _ILLEGAL_XML.search(value)
+        if found:
+            origin = assembler.origins.get(path)
+            log.error(
+                "text-control-char",
+                f"contains control character U+{ord(found.group()):04X}, "
+                "which documents cannot hold",
+                file=origin.file if origin else None,
+                line=origin.line if origin else None,
+                field=dotted(_model_path(path)),
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(item, (*path, key), assembler, log)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(item, (*path, i), assembler, log)
+
+
+def _model_path(path: PathKey) -> PathKey:
+    return path[1:] if path[:1] == ("meta",) else path
+
+
+def _validate(assembler: _Assembler, root: Path) -> Pack:
+    data = assembler.data
+    log = ProblemLog()
+    try:
+        return Pack.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc: PathKey = tuple(error["loc"])
+            log.add(_problem_for(error, loc, data, assembler, root))
+    log.raise_if_errors(PackError, f"{root}: the pack has errors")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _problem_for(
+    error: Any, loc: PathKey, data: dict[str, Any], assembler: _Assembler, root: Path
+) -> Problem:
+    origin = None
+    for cut in range(len(loc), 0, -1):
+        origin = assembler.origins.get(loc[:cut])
+        if origin is not None:
+            break
+    if origin is None:
+        origin = Origin(str(root / PACK_FILE), None)
+    kind, message = error["type"], error["msg"]
+    field = dotted(_model_path(loc))
+    if kind == "extra_forbidden":
+        message = f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), _allowed_fields(loc))}"
+    elif kind == "missing":
+        message = f"required field '{loc[-1]}' is missing"
+    elif message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return Problem(f"field-{kind.replace('_', '-')}", message, origin.file, origin.line, field)
+
+
+def _allowed_fields(loc: PathKey) -> list[str]:
+    """Field names valid beside the unknown one at ``loc``, for a suggestion."""
+    model: Any = Pack
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if part == "meta":
+            model = PackMeta
+            continue
+        info = getattr(model, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        model = _inner_model(info.annotation)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

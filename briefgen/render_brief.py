@@ -1,0 +1,241 @@
+"""Render the one-page Markdown brief through the template's Jinja file.
+
+The template runs in Jinja's sandbox with ``StrictUndefined``: it sees plain
+strings and lists, and two callables, ``md(text)`` for resolved prose (each
+figure followed by its source footnote) and ``footnotes()`` for the notes used
+so far. The rendered brief must fit one printed page; :func:`fit_budget`
+measures it and says what to cut.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen import display
+from briefgen.errors import Problem, RenderError, TemplateError
+from briefgen.resolve import FigureView, Resolved, Text
+
+# One printed page at ordinary defaults: pandoc's Word output printed by LibreOffice on
+# Letter, the shorter of Letter and A4 (12 pt body, 1 in margins), takes about 70
+# characters a line. The line budget is calibrated on that render, where the estimate
+# below runs a few lines high; the render test in the suite is the proof.
+LINE_CHARS = 70
+PAGE_LINES = 52
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+@dataclass(frozen=True)
+class Footnote:
+    label: str
+    text: str
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def marker(number: int) -> str:
+    """``3`` -> ``³``: a footnote mark that no reader or audit takes for a quantity."""
+    return str(number).translate(_SUPERSCRIPT)
+
+
+class _Notes:
+    """Source notes in order of first use, one per source, marked ¹ ² ³.
+
+    Markdown footnotes (``[^x]``) would be the obvious form, but common renderers
+    repeat a note once per reference, and a brief cites the same few sources many
+    times; numbered marks with one list of sources keep it to one page.
+    """
+
+    def __init__(self, resolved: Resolved) -> None:
+        self.resolved = resolved
+        self.used: dict[str, Footnote] = {}
+
+    def cite(self, view: FigureView) -> str:
+        return "".join(self._mark(source) for source in view.sources)
+
+    def _mark(self, source_id: str) -> str:
+        if source_id not in self.used:
+            source = self.resolved.sources[source_id]
+            parts = [escape(source.publisher or source.author or ""), f"*{escape(source.title)}*"]
+            if source.published:
+                parts.append(display.day(source.published))
+            text = ", ".join(p for p in parts if p)
+            self.used[source_id] = Footnote(marker(len(self.used) + 1), text)
+        return self.used[source_id].label
+
+    def all(self) -> list[Footnote]:
+        return list(self.used.values())
+
+
+def escape(text: str) -> str:
+    """Escape the characters Markdown would take for markup."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _markdown(text: Text, resolved: Resolved, notes: _Notes) -> str:
+    out = []
+    for segment in text.segments:
+        if segment.figure is None:
+            out.append(escape(segment.text))
+        else:
+            view = resolved.figures[segment.figure]
+            out.append(f"**{escape(view.display)}**{notes.cite(view)}")
+    return "".join(out)
+
+
+def _figure_row(view: FigureView, notes: _Notes) -> dict[str, str]:
+    return {
+        "label": escape(view.figure.label),
+        "value": f"**{escape(view.display)}**{notes.cite(view)}",
+        "period": escape(view.period),
+        "calendar": escape(view.calendar),
+    }
+
+
+def brief_context(resolved: Resolved) -> tuple[dict[str, Any], _Notes]:
+    """What a brief template may use; everything is already escaped Markdown."""
+    notes = _Notes(resolved)
+    meta = resolved.meta
+
+    def md(text: Text) -> str:
+        return _markdown(text, resolved, notes)
+
+    context: dict[str, Any] = {
+        "company": escape(meta.company),
+        "company_local": escape(meta.company_local or ""),
+        "ticker": escape(meta.ticker or ""),
+        "title": escape(meta.title),
+        "subtitle": escape(meta.subtitle or ""),
+        "audience": escape(meta.audience or ""),
+        "as_of": display.day(meta.as_of),
+        "headline": resolved.headline,
+        "summary": list(resolved.summary),
+        "key_figures": [resolved.figures[i] for i in meta.key_figures],
+        "pillars": [
+            {"title": escape(p.pillar.title), "summary": p.summary, "evidence": list(p.evidence)}
+            for p in resolved.pillars
+        ],
+        "risks": [
+            {
+                "title": escape(r.risk.title),
+                "detail": r.detail,
+                "severity": r.risk.severity.value,
+                "likelihood": r.risk.likelihood.value,
+            }
+            for r in resolved.risks
+        ],
+        "md": md,
+        "figure": lambda view: _figure_row(view, notes),
+        "footnotes": notes.all,
+    }
+    return context, notes
+
+
+def _environment(root: Path) -> Any:
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(root)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_brief(resolved: Resolved, template_dir: Path, template_name: str) -> str:
+    """Render the brief; template errors are reported with the template's file and line."""
+    import jinja2
+
+    env = _environment(template_dir)
+    path = template_dir / template_name
+    context, _ = brief_context(resolved)
+    try:
+        text: str = env.get_template(template_name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise _template_error(
+            path, exc.lineno, "brief-syntax", f"template syntax: {exc.message}"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise _template_error(
+            path, _render_line(exc), "brief-undefined", str(exc.message)
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise _template_error(path, _render_line(exc), "brief-unsafe", f"refused: {exc}") from None
+    except jinja2.TemplateNotFound:
+        raise _template_error(path, None, "brief-missing", "brief template not found") from None
+    return _tidy(text)
+
+
+def _render_line(exc: BaseException) -> int | None:
+    """The template line being rendered when ``exc`` was raised."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".jinja"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _template_error(path: Path, line: int | None, code: str, message: str) -> TemplateError:
+    return TemplateError(message, [Problem(code, message, str(path), line)])
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n"
+
+
+Measure = Callable[[str], int]
+
+
+def page_lines(markdown: str) -> int:
+    """Estimated printed lines: wrapped text, with headings and paragraph gaps."""
+    lines = 0
+    blank_run = False
+    for raw in markdown.splitlines():
+        if not raw.strip():
+            if not blank_run:
+                lines += 1  # paragraph spacing, roughly half a line each side
+            blank_run = True
+            continue
+        blank_run = False
+        visible = re.sub(r"\[\^[^\]]+\]|\*\*|\\|`", "", raw)
+        if visible.startswith("#"):
+            lines += 2
+        elif re.match(r"^\|[-:| ]+\|$", raw):
+            continue
+        else:
+            lines += max(1, math.ceil(len(visible) / LINE_CHARS))
+    return lines
+
+
+def fit_budget(markdown: str, limit: int = PAGE_LINES) -> list[str]:
+    """Advice when the brief runs past one page: the biggest sections to cut. Empty when it fits."""
+    used = page_lines(markdown)
+    if used <= limit:
+        return []
+    sections = re.split(r"\n(?=## )", markdown)
+    sizes = sorted(
+        ((page_lines(s), s.splitlines()[0].lstrip("# ")) for s in sections), reverse=True
+    )
+    advice = [f"the brief needs about {used} lines but one page holds {limit}; cut {used - limit}"]
+    advice += [f"section '{name}' takes {size} lines" for size, name in sizes[:3]]
+    return advice
+
+
+def check_budget(markdown: str, file: str) -> None:
+    advice = fit_budget(markdown)
+    if advice:
+        raise RenderError(
+            "the brief does not fit one page",
+            [Problem("brief-over-budget", line, file) for line in advice],
+        )

@@ -1,0 +1,34 @@
+"""Shared fixtures: the small packs under tests/fixtures and the real sources."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+REAL_PACK = ROOT / "content" / "alibaba-ai-2025"
+
+
+def shared_sources() -> Path:
+    """The real source texts: $BRIEFGEN_SOURCES, else ../shared/sources beside the repo."""
+    return Path(os.environ.get("BRIEFGEN_SOURCES", ROOT.parent / "shared" / "sources"))
+
+
+@pytest.fixture
+def mini_pack(tmp_path: Path) -> Path:
+    """A writable copy of the smallest valid pack."""
+    target = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", target)
+    return target
+
+
+@pytest.fixture
+def sources_dir() -> Path:
+    path = shared_sources()
+    if not path.is_dir():
+        pytest.skip(f"real sources not found at {path}")
+    return path
