@@ -1,6 +1,7 @@
-"""The build: pack -> resolved content -> deck and brief -> files, all or nothing.
+"""The pipeline: pack -> resolved content -> verified -> deck and brief -> files.
 
-Everything is loaded, checked and rendered in memory before anything is written.
+Everything is loaded, checked and rendered in memory before anything is written,
+and nothing is written when verification fails (unless asked to skip it).
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.errors import Problem
+from briefgen.errors import Problem, VerificationError
 from briefgen.load import load_pack
-from briefgen.resolve import Resolved, resolve_pack
+from briefgen.resolve import resolve_pack
+from briefgen.verify import Report, verify_pack
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,41 @@ def pack_slug(pack_dir: Path) -> str:
     return pack_dir.resolve().name
 
 
+def _unverified(options: BuildOptions) -> Problem:
+    return Problem(
+        "quotes-unverified",
+        "no sources folder given, so no quote was checked against its source; "
+        "pass --sources DIR to verify them",
+        str(options.pack_dir),
+        severity="warning",
+    )
+
+
+def check(options: BuildOptions) -> Report:
+    """Verify a pack against its sources and audit its brief and template; never writes."""
+    from briefgen.audit import audit_brief, audit_brief_template, audit_pptx_template
+    from briefgen.render_brief import render_brief
+    from briefgen.templates import find_template, search_path
+
+    loaded = load_pack(options.pack_dir)
+    resolved = resolve_pack(loaded, keep_naked=True)
+    report = verify_pack(loaded, resolved, options.sources_dir, missing_is_error=True)
+    report.problems += resolved.findings
+    template = find_template(
+        options.template or resolved.meta.template,
+        search_path(options.templates_dir, options.project_dir),
+    )
+    brief = render_brief(resolved, template.root, template.manifest.brief)
+    stem = f"{pack_slug(options.pack_dir)}-{template.name}"
+    report.problems += audit_brief(brief, resolved, f"{stem}.md (rendered)")
+    report.problems += audit_brief_template(template.root / template.manifest.brief, resolved)
+    report.problems += audit_pptx_template(template.pptx_path, resolved)
+    return report
+
+
 def build(options: BuildOptions) -> BuildResult:
     """Build the deck and the brief for one pack; raise a BriefgenError on any problem."""
+    from briefgen.audit import audit_brief, audit_deck
     from briefgen.render_brief import check_budget, render_brief
     from briefgen.render_deck import render_deck
     from briefgen.templates import find_template, search_path
@@ -47,7 +82,10 @@ def build(options: BuildOptions) -> BuildResult:
 
     loaded = load_pack(options.pack_dir)
     resolved = resolve_pack(loaded)
-    warnings = _verify(resolved, options)
+    if options.sources_dir is None:
+        report = Report(problems=[_unverified(options)])
+    else:
+        report = verify_pack(loaded, resolved, options.sources_dir, missing_is_error=False)
     name = options.template or resolved.meta.template
     template = find_template(name, search_path(options.templates_dir, options.project_dir))
     stem = f"{pack_slug(options.pack_dir)}-{template.name}"
@@ -56,33 +94,18 @@ def build(options: BuildOptions) -> BuildResult:
     deck = render_deck(resolved, template)
     brief = render_brief(resolved, template.root, template.manifest.brief)
     check_budget(brief, str(brief_path))
+    report.problems += audit_deck(deck, resolved, str(deck_path))
+    report.problems += audit_brief(brief, resolved, str(brief_path))
+    if options.verify and report.errors:
+        raise VerificationError(
+            f"{len(report.errors)} problems found; nothing was written "
+            "(fix them, or build anyway with --no-verify)",
+            report.problems,
+        )
     when = build_time(resolved.meta.as_of)
     write_outputs({deck_path: reproducible_zip(deck, when), brief_path: brief.encode("utf-8")})
-    return BuildResult(deck_path, brief_path, template.name, _count_slides(deck), tuple(warnings))
-
-
-def _verify(resolved: Resolved, options: BuildOptions) -> list[Problem]:
-    if options.sources_dir is None:
-        return [
-            Problem(
-                "quotes-unverified",
-                "no sources directory given, so no quote was checked against its source; "
-                "pass --sources DIR to verify them",
-                str(options.pack_dir),
-                severity="warning",
-            )
-        ]
-    missing = [s for s in resolved.pack.sources if not (options.sources_dir / s.file).is_file()]
-    return [
-        Problem(
-            "source-missing",
-            f"source file '{s.file}' is not in {options.sources_dir}; its quotes were not verified",
-            str(options.pack_dir),
-            severity="warning",
-            source=s.id,
-        )
-        for s in missing
-    ]
+    warnings = tuple(p for p in report.problems if p.severity != "error" or not options.verify)
+    return BuildResult(deck_path, brief_path, template.name, _count_slides(deck), warnings)
 
 
 def _count_slides(deck: bytes) -> int:

@@ -97,6 +97,9 @@ def build(
     templates: Annotated[
         Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
     ] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Write the outputs even when checks fail.")
+    ] = False,
 ) -> None:
     """Build the deck (.pptx) and the brief (.md) for a pack.
 
@@ -120,6 +123,72 @@ def build(
         _err(warning.format())
     typer.echo(f"wrote {result.deck} ({result.slides} slides, template '{result.template}')")
     typer.echo(f"wrote {result.brief}")
+
+
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help="Report format: text, json, github or junit.", show_default=True
+    ),
+]
+
+
+@app.command()
+@_user_errors
+def check(
+    pack: PackArg,
+    sources: Annotated[
+        Path | None,
+        typer.Option("--sources", "-s", help="Folder holding the source documents (required)."),
+    ] = None,
+    fmt: FormatOption = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write the report to this file, not stdout.")
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Template whose brief is audited.")
+    ] = None,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
+    ] = None,
+) -> None:
+    """Prove every figure against its source: quotes, values, derivations, conflicts.
+
+    Exit code 0 when everything is verified, 1 when problems were found, 2 on bad
+    input or usage.
+
+    Example:
+
+        briefgen check content/alibaba-ai-2025 --sources ../shared/sources --format github
+    """
+    from briefgen.build import BuildOptions, pack_slug
+    from briefgen.build import check as run_check
+    from briefgen.errors import BriefgenError, Problem
+    from briefgen.report import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise BriefgenError(
+            f"unknown format '{fmt}'",
+            [Problem("usage", f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")],
+        )
+    if sources is None:
+        raise BriefgenError(
+            "check needs the sources",
+            [Problem("usage", "check needs --sources DIR, the folder holding the source files")],
+        )
+    report = run_check(
+        BuildOptions(pack_dir=pack, sources_dir=sources, template=template, templates_dir=templates)
+    )
+    text = render(report, pack_slug(pack), fmt)  # type: ignore[arg-type]
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from briefgen.write import write_outputs
+
+        write_outputs({output: text.encode("utf-8")})
+        typer.echo(f"wrote {output}")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -72,6 +72,12 @@ class SourceError(BriefgenError):
     """A source document could not be read."""
 
 
+class VerificationError(BriefgenError):
+    """The pack is well formed, but its figures do not hold up against their sources."""
+
+    exit_code = 1
+
+
 class RenderError(BriefgenError):
     """An output could not be produced from valid input (for example over budget)."""
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from briefgen import display
-from briefgen.errors import PackError, ProblemLog, did_you_mean
+from briefgen.errors import PackError, Problem, ProblemLog, did_you_mean
 from briefgen.load import LoadedPack
 from briefgen.models import (
     Basis,
@@ -132,6 +132,7 @@ class Resolved:
     table: Table | None
     charts: tuple[Chart, ...]
     names: tuple[str, ...] = field(default_factory=tuple)  # {name:...} texts, allowed digits
+    findings: tuple[Problem, ...] = ()  # naked figures, when the caller asked to keep them
 
     @property
     def meta(self) -> PackMeta:
@@ -145,14 +146,23 @@ class Resolved:
         return [s for s in self.pack.sources if s.id in used]
 
 
-def resolve_pack(loaded: LoadedPack) -> Resolved:
-    """Check every cross-reference in the pack and build the renderers' view of it."""
-    return _Resolver(loaded).run()
+NAKED_CODES = frozenset({"prose-naked-figure"})
+
+
+def resolve_pack(loaded: LoadedPack, *, keep_naked: bool = False) -> Resolved:
+    """Check every cross-reference in the pack and build the renderers' view of it.
+
+    A number typed into prose is an input error, unless ``keep_naked`` is set: then
+    such numbers are handed back in ``findings`` for ``check`` to report as failures
+    of the check, with the rest of its findings.
+    """
+    return _Resolver(loaded, keep_naked).run()
 
 
 class _Resolver:
-    def __init__(self, loaded: LoadedPack) -> None:
+    def __init__(self, loaded: LoadedPack, keep_naked: bool) -> None:
         self.loaded = loaded
+        self.keep_naked = keep_naked
         self.pack = loaded.pack
         self.log = ProblemLog()
         self.figures = {f.id: f for f in self.pack.figures}
@@ -194,6 +204,10 @@ class _Resolver:
                 path = ("charts", i, "series", j, "figures")
                 self._check_ids(series.figures, path, self.figures, "figure")
         table = self._table(views)
+        findings: tuple[Problem, ...] = ()
+        if self.keep_naked:
+            findings = tuple(p for p in self.log.problems if p.code in NAKED_CODES)
+            self.log.problems = [p for p in self.log.problems if p.code not in NAKED_CODES]
         self.log.raise_if_errors(PackError, f"{self.loaded.root}: the pack has errors")
         return Resolved(
             pack=pack,
@@ -207,6 +221,7 @@ class _Resolver:
             table=table,
             charts=tuple(pack.charts),
             names=tuple(dict.fromkeys(self.names)),
+            findings=findings,
         )
 
     def _check_unique(self, section: str, ids: list[str]) -> None:
