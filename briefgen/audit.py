@@ -126,7 +126,9 @@ def _chart_problems(xml: bytes, allowed: Allowed, file: str, part: str) -> list[
     for text in _paragraphs(xml) + [
         v.text or "" for cache in root.iter(f"{_C}strCache") for v in cache.iter(f"{_C}v")
     ]:
-        problems += [_problem(q, file, None, f"chart text ({part})") for q in unsourced(text, allowed)]
+        problems += [
+            _problem(q, file, None, f"chart text ({part})") for q in unsourced(text, allowed)
+        ]
     return problems
 
 

@@ -179,7 +179,7 @@ def check(
     report = run_check(
         BuildOptions(pack_dir=pack, sources_dir=sources, template=template, templates_dir=templates)
     )
-    text = render(report, pack_slug(pack), fmt)  # type: ignore[arg-type]
+    text = render(report, pack_slug(pack), fmt)
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -154,15 +154,28 @@ def load_pack(root: Path) -> LoadedPack:
             ],
         )
     files = sorted(root.glob("*.yaml"), key=lambda p: (p.name != PACK_FILE, p.name))
+    unreadable: list[str] = []
     for path in files[:_MAX_FILES]:
         doc, problems = read_yaml(path, str(path))
         log.extend(problems)
-        if doc is not None:
+        if doc is None:
+            unreadable.append(path.name)
+        else:
             assembler.add(doc, path.name == PACK_FILE)
     _check_text(assembler.data, (), assembler, log)
+    if PACK_FILE in unreadable:
+        # Without the metadata every other check would only repeat "missing".
+        log.raise_if_errors(PackError, f"{root}: the pack has errors")
+    # A file that would not parse is left out and the rest is still validated, so one
+    # run reports every problem; a section that file may have held is not called missing.
+    sections = {*LIST_SECTIONS, *MAP_SECTIONS}
+    log.extend(
+        p
+        for p in _validate(assembler, root)
+        if not (unreadable and p.code == "field-missing" and p.field in sections)
+    )
     log.raise_if_errors(PackError, f"{root}: the pack has errors")
-    pack = _validate(assembler, root)
-    return LoadedPack(pack, root, assembler.origins)
+    return LoadedPack(Pack.model_validate(assembler.data), root, assembler.origins)
 
 
 def _check_text(value: Any, path: PathKey, assembler: _Assembler, log: ProblemLog) -> None:
@@ -191,22 +204,15 @@ def _model_path(path: PathKey) -> PathKey:
     return path[1:] if path[:1] == ("meta",) else path
 
 
-def _validate(assembler: _Assembler, root: Path) -> Pack:
-    data = assembler.data
-    log = ProblemLog()
+def _validate(assembler: _Assembler, root: Path) -> list[Problem]:
     try:
-        return Pack.model_validate(data)
+        Pack.model_validate(assembler.data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc: PathKey = tuple(error["loc"])
-            log.add(_problem_for(error, loc, data, assembler, root))
-    log.raise_if_errors(PackError, f"{root}: the pack has errors")
-    raise AssertionError("unreachable")  # pragma: no cover
+        return [_problem_for(error, tuple(error["loc"]), assembler, root) for error in exc.errors()]
+    return []
 
 
-def _problem_for(
-    error: Any, loc: PathKey, data: dict[str, Any], assembler: _Assembler, root: Path
-) -> Problem:
+def _problem_for(error: Any, loc: PathKey, assembler: _Assembler, root: Path) -> Problem:
     origin = None
     for cut in range(len(loc), 0, -1):
         origin = assembler.origins.get(loc[:cut])

@@ -109,17 +109,8 @@ def render_github(report: Report, pack: str) -> str:
         props.append(f"title={_escape_property(problem.code)}")
         where = f"{problem.field}: " if problem.field else ""
         lines.append(f"::{level} {','.join(props)}::{_escape_github(where + problem.message)}")
-    lines.append(render_text(Report(**_counts(report)), pack).strip())
+    lines.append(render_text(report, pack).strip().splitlines()[-1])
     return "\n".join(lines) + "\n"
-
-
-def _counts(report: Report) -> dict[str, int]:
-    return {
-        "figures": report.figures,
-        "cited": report.cited,
-        "derived": report.derived,
-        "verified": report.verified,
-    }
 
 
 def render_junit(report: Report, pack: str) -> str:

@@ -24,7 +24,13 @@ from briefgen.derive import recompute
 from briefgen.errors import Problem, Severity, SourceError
 from briefgen.load import LoadedPack
 from briefgen.models import Figure, Source
-from briefgen.quotes import IndexedSource, explain_quote_miss, find_quote, index_source, value_in_quote
+from briefgen.quotes import (
+    IndexedSource,
+    explain_quote_miss,
+    find_quote,
+    index_source,
+    value_in_quote,
+)
 from briefgen.resolve import Resolved
 from briefgen.sources import read_source, sha256_of
 
@@ -90,8 +96,13 @@ class _Verifier:
         self.source_index = {s.id: i for i, s in enumerate(loaded.pack.sources)}
 
     def problem(
-        self, code: str, message: str, path: tuple[str | int, ...], severity: Severity = "error",
-        figure: str | None = None, source: str | None = None,
+        self,
+        code: str,
+        message: str,
+        path: tuple[str | int, ...],
+        severity: Severity = "error",
+        figure: str | None = None,
+        source: str | None = None,
     ) -> None:
         where = self.loaded.where(path)
         self.report.problems.append(
@@ -126,14 +137,19 @@ class _Verifier:
         target = (root / source.file).resolve()
         if not target.is_relative_to(root):
             self.problem(
-                "source-outside", f"'{source.file}' is outside the sources folder {self.sources_dir}",
-                path, source=source.id,
+                "source-outside",
+                f"'{source.file}' is outside the sources folder {self.sources_dir}",
+                path,
+                source=source.id,
             )
             return state
         if not target.is_file():
             self.problem(
-                "source-missing", f"source file '{source.file}' is not in {self.sources_dir}",
-                path, "error" if missing_is_error else "warning", source=source.id,
+                "source-missing",
+                f"source file '{source.file}' is not in {self.sources_dir}",
+                path,
+                "error" if missing_is_error else "warning",
+                source=source.id,
             )
             return state
         self._check_pin(source, target)
@@ -152,14 +168,17 @@ class _Verifier:
             self.problem(
                 "source-unpinned",
                 f"no sha256 pinned; pin it to notice later edits: sha256: {digest}",
-                ("sources", index, "id"), "warning", source=source.id,
+                ("sources", index, "id"),
+                "warning",
+                source=source.id,
             )
         elif source.sha256 != digest:
             self.problem(
                 "source-stale",
                 f"'{source.file}' has changed since it was pinned (sha256 now {digest}); "
                 "re-check its quotes, then update the pin",
-                ("sources", index, "sha256"), source=source.id,
+                ("sources", index, "sha256"),
+                source=source.id,
             )
 
     # -- citations --------------------------------------------------------------------
@@ -181,7 +200,8 @@ class _Verifier:
                     "quote-not-found",
                     f"quote not found in source '{citation.source}' ({state.source.file}){detail}",
                     path,
-                    figure=figure.id, source=citation.source,
+                    figure=figure.id,
+                    source=citation.source,
                 )
                 holds = False
                 continue
@@ -190,8 +210,11 @@ class _Verifier:
             )
             if not stated.ok:
                 self.problem(
-                    stated.code, f"{display.figure_value(figure)}: {stated.reason}", path,
-                    figure=figure.id, source=citation.source,
+                    stated.code,
+                    f"{display.figure_value(figure)}: {stated.reason}",
+                    path,
+                    figure=figure.id,
+                    source=citation.source,
                 )
                 holds = False
             self.report.citations.append(
@@ -210,7 +233,9 @@ class _Verifier:
         path = ("figures", index, "value")
         if result is None:
             self.problem(
-                "derived-undefined", "cannot be recomputed: an input divides by zero", path,
+                "derived-undefined",
+                "cannot be recomputed: an input divides by zero",
+                path,
                 figure=figure.id,
             )
             return False
@@ -221,7 +246,8 @@ class _Verifier:
                 f"{', '.join(figure.derived.inputs)} gives {_round(result.value, figure)} "
                 f"(anything from {_round(result.low, figure)} to {_round(result.high, figure)} "
                 "at the inputs' precision)",
-                path, figure=figure.id,
+                path,
+                figure=figure.id,
             )
             return False
         return all(i in good for i in figure.derived.inputs)
@@ -240,14 +266,16 @@ class _Verifier:
                     f"({display.figure_value(b)}, {_cited_by(b)}) disagree about {a.metric} "
                     f"({a.entity}, {display.calendar_label(a.period)}); add a resolution "
                     "saying which stands and why",
-                    ("figures", self.figure_index[b.id]), figure=b.id,
+                    ("figures", self.figure_index[b.id]),
+                    figure=b.id,
                 )
         for resolution in idle_resolutions(list(pack.figures), list(pack.resolutions)):
             index = next(i for i, r in enumerate(pack.resolutions) if r.id == resolution.id)
             self.problem(
                 "resolution-idle",
                 f"the figures of resolution '{resolution.id}' agree; the record can go",
-                ("resolutions", index), "warning",
+                ("resolutions", index),
+                "warning",
             )
 
 
@@ -274,7 +302,11 @@ def _conflict_check(found: Disagreement) -> ConflictCheck:
 
 
 def verify_pack(
-    loaded: LoadedPack, resolved: Resolved, sources_dir: Path | None, *, missing_is_error: bool = True
+    loaded: LoadedPack,
+    resolved: Resolved,
+    sources_dir: Path | None,
+    *,
+    missing_is_error: bool = True,
 ) -> Report:
     """Run checks 1-6 on a resolved pack; problems are collected, never raised."""
     return _Verifier(loaded, resolved, sources_dir).run(missing_is_error)

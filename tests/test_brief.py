@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,56 @@ def test_template_cannot_reach_python_internals(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         render_brief(resolved, tmp_path, "evil.md.jinja")
     assert "[brief-" in caught.value.lines()[0]
+
+
+_PAGE_SIZES = {"a4": (11906, 16838), "letter": (12240, 15840)}  # twentieths of a point
+
+
+def _tools() -> tuple[str, str] | None:
+    pandoc, soffice = shutil.which("pandoc"), shutil.which("soffice")
+    if pandoc and soffice:
+        return pandoc, soffice
+    if os.environ.get("CI"):
+        pytest.fail("pandoc and LibreOffice are required in CI")
+    return None
+
+
+def _docx_with_page(source: Path, target: Path, size: str) -> None:
+    """Pandoc's Word output at its ordinary defaults, on the given paper with 1 in margins."""
+    width, height = _PAGE_SIZES[size]
+    section = (
+        f'<w:sectPr><w:pgSz w:w="{width}" w:h="{height}"/><w:pgMar w:top="1440" '
+        'w:right="1440" w:bottom="1440" w:left="1440" w:header="720" w:footer="720" '
+        'w:gutter="0"/></w:sectPr>'
+    )
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = re.sub(r"<w:sectPr\b.*?(/>|</w:sectPr>)", section, data.decode(), flags=re.S)
+                data = text.encode()
+            new.writestr(item, data)
+
+
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_real_brief_prints_on_one_page(size: str, tmp_path: Path) -> None:
+    tools = _tools()
+    if tools is None:
+        pytest.skip("pandoc or LibreOffice not installed")
+    pandoc, soffice = tools
+    brief = tmp_path / "brief.md"
+    brief.write_text(_brief(REAL_PACK), encoding="utf-8")
+    subprocess.run([pandoc, str(brief), "-o", str(tmp_path / "plain.docx")], check=True)
+    docx = tmp_path / f"brief-{size}.docx"
+    _docx_with_page(tmp_path / "plain.docx", docx, size)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    info = subprocess.run(
+        ["pdfinfo", str(docx.with_suffix(".pdf"))], capture_output=True, text=True, check=True
+    )
+    assert re.search(r"^Pages:\s+1$", info.stdout, re.MULTILINE), info.stdout

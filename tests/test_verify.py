@@ -45,7 +45,9 @@ def _repin(case: Path, name: str) -> None:
 
 def _check(case: Path, **extra: object) -> Report:
     return check(
-        BuildOptions(pack_dir=case / "pack", sources_dir=case / "sources", project_dir=ROOT, **extra)  # type: ignore[arg-type]
+        BuildOptions(
+            pack_dir=case / "pack", sources_dir=case / "sources", project_dir=ROOT, **extra
+        )  # type: ignore[arg-type]
     )
 
 
@@ -103,10 +105,16 @@ def test_quote_edited(case: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "code"),
     [
-        ("    value: 120.50\n    kind: amount\n    currency: CNY\n    scale: billion",
-         "    value: 120.50\n    kind: amount\n    currency: CNY\n    scale: million", "value-scale"),
-        ("    value: 120.50\n    kind: amount\n    currency: CNY",
-         "    value: 120.50\n    kind: amount\n    currency: USD", "value-currency"),
+        (
+            "    value: 120.50\n    kind: amount\n    currency: CNY\n    scale: billion",
+            "    value: 120.50\n    kind: amount\n    currency: CNY\n    scale: million",
+            "value-scale",
+        ),
+        (
+            "    value: 120.50\n    kind: amount\n    currency: CNY",
+            "    value: 120.50\n    kind: amount\n    currency: USD",
+            "value-currency",
+        ),
         ("    value: 40\n    kind: percent", "    value: 40\n    kind: pp", "value-kind"),
         ("    value: 120.50\n", "    value: 120.500\n", "value-precision"),
         ("    value: 18\n", "    value: 19\n", "value-mismatch"),
@@ -143,7 +151,9 @@ def test_number_typed_into_template(case: Path, tmp_path: Path) -> None:
 def test_unresolved_contradiction(case: Path) -> None:
     (case / "pack" / "resolutions.yaml").unlink()
     line = _one(_check(case), "conflict-unresolved")
-    assert "'net_income_growth_wire' (40%, wire) and 'net_income_growth_digest' (4%, digest)" in line
+    assert (
+        "'net_income_growth_wire' (40%, wire) and 'net_income_growth_digest' (4%, digest)" in line
+    )
 
 
 def test_source_outside_the_sources_folder(case: Path) -> None:
@@ -166,11 +176,23 @@ def test_cli_exit_codes_and_formats(case: Path, tmp_path: Path) -> None:
     assert payload["totals"]["figures"] == 7 and payload["totals"]["verified"] == 6
     problem = next(p for p in payload["problems"] if p["code"] == "quote-not-found")
     assert problem["figure"] == "cloud_growth_q4" and problem["line"] == 67
-    assert set(problem) == {"severity", "code", "message", "file", "line", "field", "figure", "source"}
+    assert set(problem) == {
+        "severity",
+        "code",
+        "message",
+        "file",
+        "line",
+        "field",
+        "figure",
+        "source",
+    }
 
     github = runner.invoke(app, ["check", pack, "--sources", sources, "--format", "github"])
     assert github.exit_code == 1
-    assert f"::error file={case / 'pack' / 'figures.yaml'},line=67,title=quote-not-found::" in github.output
+    assert (
+        f"::error file={case / 'pack' / 'figures.yaml'},line=67,title=quote-not-found::"
+        in github.output
+    )
 
     junit_path = tmp_path / "report.xml"
     junit = runner.invoke(

@@ -1,0 +1,330 @@
+"""Native tables: financial highlights, risks, sources and the figure register.
+
+Rows are measured before any slide is made and split onto continuation slides
+(``Key risks (2/2)``) with the header repeated, rather than overflowing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.text import MSO_ANCHOR
+from pptx.util import Emu, Inches
+
+from briefgen import display
+from briefgen.deck.cite import formula_words, when
+from briefgen.deck.content import Align, Para, Span, Tone, blocks, sources_in, spans_of, text_para
+from briefgen.deck.fit import best_size, blocks_height, line_height, paginate
+from briefgen.deck.frame import Box, Deck, SlideWriter, inches
+from briefgen.deck.slides import continued, too_big
+from briefgen.deck.text import write_paras
+from briefgen.models import Level
+from briefgen.templates import SlideSpec
+
+_MARGIN_X = 0.08  # cell insets, inches
+_MARGIN_Y = 0.05
+_DASH = "\u2014"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    weight: float
+    align: Align = "l"
+    max_width: float | None = None  # inches; when every column has one, the table narrows
+    subheader: str | None = None
+
+
+Row = tuple[tuple[Para, ...], ...]  # a row: per cell, its paragraphs
+
+
+def column_widths(columns: Sequence[Column], available: float) -> list[float]:
+    total = sum(c.weight for c in columns)
+    width = available
+    if all(c.max_width is not None for c in columns):
+        width = min(available, sum(c.max_width or 0.0 for c in columns))
+    return [width * c.weight / total for c in columns]
+
+
+def _cell_height(paras: Sequence[Para], width: float, deck: Deck) -> float:
+    return blocks_height(blocks(paras, deck.resolved), width - 2 * _MARGIN_X) + 2 * _MARGIN_Y
+
+
+def _header(column: Column, size: float) -> tuple[Para, ...]:
+    head = Para((Span(column.header),), size, bold=True, tone="inverse", align=column.align)
+    if column.subheader is None:
+        return (head,)
+    return head, text_para(
+        column.subheader, max(12.0, size - 2), tone="inverse", align=column.align
+    )
+
+
+def _height(
+    deck: Deck, columns: Sequence[Column], widths: list[float], rows: Sequence[Row], size: float
+) -> float:
+    header = max(
+        _cell_height(_header(c, size), w, deck) for c, w in zip(columns, widths, strict=True)
+    )
+    body = sum(
+        max(_cell_height(cell, w, deck) for cell, w in zip(row, widths, strict=True))
+        for row in rows
+    )
+    return header + body
+
+
+def _row_sources(rows: Sequence[Row], deck: Deck) -> list[str]:
+    return sources_in((p for row in rows for cell in row for p in cell), deck.resolved)
+
+
+def table_slides(
+    deck: Deck,
+    spec: SlideSpec,
+    title: str,
+    columns: Sequence[Column],
+    make_rows: Callable[[float], list[Row]],
+) -> None:
+    """One table, split over as many slides as it needs, header repeated."""
+    geometry = deck.geometry(spec)
+    box = geometry.region("table")
+    widths = column_widths(columns, box.width)
+
+    def pages_at(size: float) -> list[list[Row]]:
+        def measure(page: Sequence[Row], index: int) -> tuple[float, float]:
+            room = geometry.room(box, _row_sources(page, deck))
+            return _height(deck, columns, widths, page, size), room
+
+        return paginate(make_rows(size), measure)
+
+    size, pages = best_size(deck.manifest.typography.table, pages_at)
+    for page in pages:
+        if _height(deck, columns, widths, page, size) > geometry.room(
+            box, _row_sources(page, deck)
+        ):
+            raise too_big(f"a row of '{title}'", spec)
+    for index, page in enumerate(pages):
+        writer = SlideWriter(deck, spec, continued(title, index, len(pages)))
+        region = writer.region("table")
+        height = _height(deck, columns, widths, page, size)
+        draw_table(writer, region.down_to(region.y + inches(height)), columns, widths, page, size)
+        writer.finish()
+
+
+def draw_table(
+    writer: SlideWriter,
+    box: Box,
+    columns: Sequence[Column],
+    widths: list[float],
+    rows: Sequence[Row],
+    size: float,
+) -> None:
+    shape = writer.slide.shapes.add_table(
+        len(rows) + 1, len(columns), Emu(box.x), Emu(box.y), Emu(inches(sum(widths))), Emu(box.h)
+    )
+    shape.name = "Table"
+    table = shape.table
+    for i, width in enumerate(widths):
+        table.columns[i].width = Emu(inches(width))
+    for i, column in enumerate(columns):
+        _fill_cell(writer, table.cell(0, i), _header(column, size), header=True)
+    for r, row in enumerate(rows, start=1):
+        for c, cell in enumerate(row):
+            _fill_cell(writer, table.cell(r, c), cell, band=r % 2 == 0)
+    # Rows are set to their least height; PowerPoint and LibreOffice grow them to fit.
+    table.rows[0].height = Emu(inches(line_height(size) + 2 * _MARGIN_Y))
+    for r in range(1, len(rows) + 1):
+        table.rows[r].height = Emu(inches(line_height(size) + 2 * _MARGIN_Y))
+
+
+def _fill_cell(
+    writer: SlideWriter,
+    cell: object,
+    paras: Sequence[Para],
+    header: bool = False,
+    band: bool = False,
+) -> None:
+    frame = cell.text_frame  # type: ignore[attr-defined]
+    frame.word_wrap = True
+    write_paras(frame, paras, writer.fonts, writer.cites)
+    cell.margin_left = cell.margin_right = Inches(_MARGIN_X)  # type: ignore[attr-defined]
+    cell.margin_top = cell.margin_bottom = Inches(_MARGIN_Y)  # type: ignore[attr-defined]
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE  # type: ignore[attr-defined]
+    fill = cell.fill  # type: ignore[attr-defined]
+    fill.solid()
+    if header:
+        fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
+    else:
+        fill.fore_color.theme_color = MSO_THEME_COLOR.BACKGROUND_1
+        if band:
+            fill.fore_color.brightness = -0.05
+
+
+# --- the tables ---------------------------------------------------------------------
+
+
+def _growth(deck: Deck, figure_id: str) -> str:
+    view = deck.resolved.figures[figure_id]
+    sign = "+" if view.figure.value > 0 else ""
+    return f"{sign}{view.display}"
+
+
+def highlight_rows(deck: Deck, size: float) -> list[Row]:
+    """Per period a value column and a year-on-year column; a dash where a figure is missing."""
+    table = deck.resolved.table
+    assert table is not None
+    rows: list[Row] = []
+    for row in table.rows:
+        cells: list[tuple[Para, ...]] = [(text_para(row.label, size, bold=True),)]
+        for cell in row.cells:
+            cells.append((_figure_cell(deck, cell.level, size, growth=False),))
+            cells.append((_figure_cell(deck, cell.growth, size, growth=True),))
+        rows.append(tuple(cells))
+    return rows
+
+
+def _figure_cell(deck: Deck, figure_id: str | None, size: float, growth: bool) -> Para:
+    if figure_id is None:
+        return text_para(_DASH, size, tone="muted", align="r")
+    text = _growth(deck, figure_id) if growth else deck.resolved.figures[figure_id].display
+    tone: Tone = "muted" if growth else "normal"
+    return Para((Span(text, figure=figure_id),), size, tone=tone, align="r")
+
+
+def highlights_slides(deck: Deck, spec: SlideSpec) -> None:
+    table = deck.resolved.table
+    if table is None or deck.resolved.pack.highlights is None:
+        return
+    periods = deck.resolved.pack.highlights.periods
+    columns = [Column("", 3.0, max_width=3.4)]
+    for label, period in zip(table.columns, periods, strict=True):
+        calendar = display.calendar_label(period)
+        columns.append(Column(label, 2.0, "r", max_width=2.2, subheader=calendar))
+        columns.append(Column("y/y", 1.1, "r", max_width=1.2, subheader=""))
+    title = spec.title or table.title
+    table_slides(deck, spec, title, columns, lambda s: highlight_rows(deck, s))
+
+
+_LEVEL = {Level.LOW: "Low", Level.MEDIUM: "Medium", Level.HIGH: "High"}
+
+
+def risk_rows(deck: Deck, size: float) -> list[Row]:
+    rows: list[Row] = []
+    for view in deck.resolved.risks:
+        risk = view.risk
+        title = Para((Span(risk.title, sources=tuple(risk.sources)),), size, bold=True)
+        rows.append(
+            (
+                (title,),
+                (Para(spans_of(view.detail), size),),
+                (text_para(_LEVEL[risk.severity], size, bold=risk.severity is Level.HIGH),),
+                (text_para(_LEVEL[risk.likelihood], size, bold=risk.likelihood is Level.HIGH),),
+            )
+        )
+    return rows
+
+
+def risks_slides(deck: Deck, spec: SlideSpec) -> None:
+    if not deck.resolved.risks:
+        return
+    columns = [
+        Column("Risk", 0.26),
+        Column("Detail", 0.5),
+        Column("Severity", 0.12),
+        Column("Likelihood", 0.12),
+    ]
+    table_slides(deck, spec, spec.title or "Key risks", columns, lambda s: risk_rows(deck, s))
+
+
+def source_rows(deck: Deck, size: float) -> list[Row]:
+    rows: list[Row] = []
+    for source in deck.resolved.cited_sources():
+        published = display.day(source.published) if source.published else _DASH
+        rows.append(
+            (
+                (text_para(source.title, size),),
+                (text_para(source.publisher or source.author or _DASH, size),),
+                (text_para(published, size),),
+                (text_para(source.file, size, tone="muted"),),
+            )
+        )
+    return rows
+
+
+def sources_slides(deck: Deck, spec: SlideSpec) -> None:
+    if not deck.resolved.cited_sources():
+        return
+    columns = [
+        Column("Source", 0.42),
+        Column("Publisher", 0.2),
+        Column("Published", 0.13),
+        Column("File", 0.25),
+    ]
+    table_slides(deck, spec, spec.title or "Sources", columns, lambda s: source_rows(deck, s))
+
+
+def appendix_rows(deck: Deck, size: float) -> list[Row]:
+    rows: list[Row] = []
+    for figure_id, view in deck.resolved.figures.items():
+        if view.set_aside_by is not None:
+            continue
+        derived = view.figure.derived
+        how = (
+            f"Derived: {formula_words(deck.resolved, derived, values=False)}"
+            if derived
+            else "Reported"
+        )
+        rows.append(
+            (
+                (text_para(view.figure.label, size),),
+                (Para((Span(view.display, figure=figure_id),), size),),
+                (text_para(when(view), size),),
+                (text_para(how, size, tone="muted"),),
+            )
+        )
+    return rows
+
+
+def appendix_slides(deck: Deck, spec: SlideSpec) -> None:
+    columns = [
+        Column("Figure", 0.24),
+        Column("Value", 0.16),
+        Column("Period", 0.22),
+        Column("How it was obtained", 0.38),
+    ]
+    title = spec.title or "Figure register"
+    table_slides(deck, spec, title, columns, lambda s: appendix_rows(deck, s))
+
+
+def conflict_rows(deck: Deck, size: float) -> list[Row]:
+    """One row per resolution: every reading with its source, then which stands and why."""
+    rows: list[Row] = []
+    for view in deck.resolved.resolutions:
+        resolution = view.resolution
+        readings = []
+        for figure_id in resolution.figures:
+            figure = deck.resolved.figures[figure_id]
+            verdict = "stands" if figure_id == resolution.stands else "set aside"
+            spans = (Span(figure.display, figure=figure_id), Span(f" ({verdict})"))
+            readings.append(Para(spans, size, bold=figure_id == resolution.stands))
+        label = deck.resolved.figures[resolution.stands]
+        rows.append(
+            (
+                (text_para(f"{label.figure.label}, {label.period}", size, bold=True),),
+                tuple(readings),
+                (Para(spans_of(view.reason), size),),
+            )
+        )
+    return rows
+
+
+def conflict_slides(deck: Deck, spec: SlideSpec) -> None:
+    if not deck.resolved.resolutions:
+        return
+    columns = [
+        Column("Figure", 0.24),
+        Column("Readings", 0.22),
+        Column("Which stands, and why", 0.54),
+    ]
+    title = spec.title or "Where the sources disagree"
+    table_slides(deck, spec, title, columns, lambda s: conflict_rows(deck, s))
