@@ -91,9 +91,8 @@ def _problem(quantity: Quantity, file: str, line: int | None, where: str) -> Pro
     )
 
 
-def audit_brief(markdown: str, resolved: Resolved, file: str) -> list[Problem]:
+def audit_brief(markdown: str, allowed: Allowed, file: str) -> list[Problem]:
     """Numbers in the rendered brief that no figure accounts for, by line."""
-    allowed = allowed_values(resolved)
     problems = []
     for number, line in enumerate(markdown.splitlines(), start=1):
         for quantity in unsourced(line, allowed):
@@ -132,9 +131,8 @@ def _chart_problems(xml: bytes, allowed: Allowed, file: str, part: str) -> list[
     return problems
 
 
-def audit_deck(deck: bytes, resolved: Resolved, file: str) -> list[Problem]:
+def audit_deck(deck: bytes, allowed: Allowed, file: str) -> list[Problem]:
     """Numbers in the deck's slides, tables, charts and notes that no figure accounts for."""
-    allowed = allowed_values(resolved)
     problems: list[Problem] = []
     with zipfile.ZipFile(io.BytesIO(deck)) as archive:
         for name in sorted(archive.namelist()):
@@ -150,11 +148,10 @@ def audit_deck(deck: bytes, resolved: Resolved, file: str) -> list[Problem]:
     return problems
 
 
-def audit_brief_template(path: Path, resolved: Resolved) -> list[Problem]:
+def audit_brief_template(path: Path, allowed: Allowed) -> list[Problem]:
     """Numbers typed into the static text of a brief template, by line."""
     from jinja2 import Environment
 
-    allowed = allowed_values(resolved)
     problems = []
     source = path.read_text(encoding="utf-8")
     for line, kind, value in Environment().lex(source):
@@ -174,9 +171,8 @@ def audit_brief_template(path: Path, resolved: Resolved) -> list[Problem]:
     return problems
 
 
-def audit_pptx_template(path: Path, resolved: Resolved) -> list[Problem]:
+def audit_pptx_template(path: Path, allowed: Allowed) -> list[Problem]:
     """Numbers typed into a template deck's masters, layouts or slides."""
-    allowed = allowed_values(resolved)
     problems = []
     with zipfile.ZipFile(path) as archive:
         for name in sorted(archive.namelist()):

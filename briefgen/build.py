@@ -52,7 +52,12 @@ def _unverified(options: BuildOptions) -> Problem:
 
 def check(options: BuildOptions) -> Report:
     """Verify a pack against its sources and audit its brief and template; never writes."""
-    from briefgen.audit import audit_brief, audit_brief_template, audit_pptx_template
+    from briefgen.audit import (
+        allowed_values,
+        audit_brief,
+        audit_brief_template,
+        audit_pptx_template,
+    )
     from briefgen.render_brief import render_brief
     from briefgen.templates import find_template, search_path
 
@@ -66,15 +71,16 @@ def check(options: BuildOptions) -> Report:
     )
     brief = render_brief(resolved, template.root, template.manifest.brief)
     stem = f"{pack_slug(options.pack_dir)}-{template.name}"
-    report.problems += audit_brief(brief, resolved, f"{stem}.md (rendered)")
-    report.problems += audit_brief_template(template.root / template.manifest.brief, resolved)
-    report.problems += audit_pptx_template(template.pptx_path, resolved)
+    allowed = allowed_values(resolved)
+    report.problems += audit_brief(brief, allowed, f"{stem}.md (rendered)")
+    report.problems += audit_brief_template(template.root / template.manifest.brief, allowed)
+    report.problems += audit_pptx_template(template.pptx_path, allowed)
     return report
 
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the deck and the brief for one pack; raise a BriefgenError on any problem."""
-    from briefgen.audit import audit_brief, audit_deck
+    from briefgen.audit import allowed_values, audit_brief, audit_deck
     from briefgen.render_brief import check_budget, render_brief
     from briefgen.render_deck import render_deck
     from briefgen.templates import find_template, search_path
@@ -94,8 +100,9 @@ def build(options: BuildOptions) -> BuildResult:
     deck = render_deck(resolved, template)
     brief = render_brief(resolved, template.root, template.manifest.brief)
     check_budget(brief, str(brief_path))
-    report.problems += audit_deck(deck, resolved, str(deck_path))
-    report.problems += audit_brief(brief, resolved, str(brief_path))
+    allowed = allowed_values(resolved)
+    report.problems += audit_deck(deck, allowed, str(deck_path))
+    report.problems += audit_brief(brief, allowed, str(brief_path))
     if options.verify and report.errors:
         raise VerificationError(
             f"{len(report.errors)} problems found; nothing was written "

@@ -118,9 +118,8 @@ class _Assembler:
         self._remember(doc, src, dest)
 
     def _remember(self, doc: YamlDoc, src: PathKey, dest: PathKey) -> None:
-        for path, line in doc.lines.items():
-            if path[: len(src)] == src:
-                self.origins[dest + path[len(src) :]] = Origin(doc.file, line)
+        for path, line in doc.lines_under(src):
+            self.origins[dest + path[len(src) :]] = Origin(doc.file, line)
 
     def _unknown_section(self, doc: YamlDoc, key: str) -> None:
         known = [*LIST_SECTIONS, *MAP_SECTIONS]

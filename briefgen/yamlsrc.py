@@ -37,6 +37,19 @@ class YamlDoc:
     file: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    _index: dict[PathKey, list[tuple[PathKey, int]]] | None = field(default=None, repr=False)
+
+    def lines_under(self, prefix: PathKey) -> list[tuple[PathKey, int]]:
+        """Every (path, line) at or below ``prefix``; indexed on first use, as packs are large."""
+        if self._index is None:
+            self._index = {}
+            for path, line in self.lines.items():
+                for cut in (1, 2):
+                    if len(path) >= cut:
+                        self._index.setdefault(path[:cut], []).append((path, line))
+        if 1 <= len(prefix) <= 2:
+            return self._index.get(prefix, [])
+        return [(p, n) for p, n in self.lines.items() if p[: len(prefix)] == prefix]
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of the deepest known node on ``path``."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -213,3 +215,15 @@ def test_real_pack_is_fully_verified(sources_dir: Path) -> None:
     net_income = conflicts[("net_income_growth_q3", "net_income_growth_q3_tech_news")]
     assert net_income.values == ("333%", "33%")
     assert net_income.stands == "net_income_growth_q3"
+
+
+def test_check_does_not_import_python_pptx(case: Path) -> None:
+    code = (
+        "import sys\n"
+        "from briefgen.cli import main\n"
+        f"sys.argv = ['briefgen', 'check', {str(case / 'pack')!r}, '--sources', "
+        f"{str(case / 'sources')!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code in (0, None), exit.code\n"
+        "assert not [m for m in sys.modules if m.startswith('pptx')], 'python-pptx imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
