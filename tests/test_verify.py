@@ -223,7 +223,8 @@ def test_check_does_not_import_python_pptx(case: Path) -> None:
         "from briefgen.cli import main\n"
         f"sys.argv = ['briefgen', 'check', {str(case / 'pack')!r}, '--sources', "
         f"{str(case / 'sources')!r}]\n"
-        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code in (0, None), exit.code\n"
+        "try:\n    main()\n"
+        "except SystemExit as exit:\n    assert exit.code in (0, None), exit.code\n"
         "assert not [m for m in sys.modules if m.startswith('pptx')], 'python-pptx imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
