@@ -28,16 +28,16 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _err(line: str) -> None:
+def err(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def _report(lines: Iterable[str]) -> None:
+def report_lines(lines: Iterable[str]) -> None:
     for line in lines:
-        _err(line)
+        err(line)
 
 
-def _user_errors(func: F) -> F:
+def user_errors(func: F) -> F:
     """Turn the tool's own errors into lines on stderr and exit code 2."""
 
     @wraps(func)
@@ -47,11 +47,11 @@ def _user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except BriefgenError as exc:
-            _report(exc.lines())
-            _err(f"error: {exc}")
+            report_lines(exc.lines())
+            err(f"error: {exc}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            _err("interrupted; outputs already in place were left as they were")
+            err("interrupted; outputs already in place were left as they were")
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
@@ -84,7 +84,7 @@ PackArg = Annotated[
 
 
 @app.command()
-@_user_errors
+@user_errors
 def build(
     pack: PackArg,
     template: Annotated[
@@ -120,7 +120,7 @@ def build(
         )
     )
     for warning in result.warnings:
-        _err(warning.format())
+        err(warning.format())
     typer.echo(f"wrote {result.deck} ({result.slides} slides, template '{result.template}')")
     typer.echo(f"wrote {result.brief}")
 
@@ -134,7 +134,7 @@ FormatOption = Annotated[
 
 
 @app.command()
-@_user_errors
+@user_errors
 def check(
     pack: PackArg,
     sources: Annotated[
@@ -189,6 +189,11 @@ def check(
         typer.echo(f"wrote {output}")
     if not report.ok:
         raise typer.Exit(1)
+
+
+# Commands of each area live in their own modules and register on import; their
+# heavy imports stay inside the command functions, so --help stays fast.
+from briefgen import cli_authoring, cli_batch, cli_templates  # noqa: E402, F401
 
 
 def main() -> None:
