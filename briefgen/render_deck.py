@@ -28,16 +28,18 @@ def render_deck(resolved: Resolved, template: Template) -> bytes:
 
 
 def _builders() -> dict[str, Callable[..., None]]:
-    from briefgen.deck import charts, slides, tables
+    from briefgen.deck import cards, charts, figures, risks, slides, tables
 
     return {
         "title": slides.title_slide,
         "section": slides.section_slide,
-        "summary": slides.summary_slides,
-        "key_figures": slides.key_figures_slide,
+        "summary": figures.summary_slides,
+        "key_figures": figures.key_figures_slide,
         "pillar": slides.pillar_slides,
         "table": tables.highlights_slides,
-        "risks": tables.risks_slides,
+        "risks": risks.risks_slides,
+        "risk_matrix": risks.risk_matrix_slide,
+        "pillars": cards.pillars_slide,
         "sources": tables.sources_slides,
         "appendix": tables.appendix_slides,
         "conflicts": tables.conflict_slides,

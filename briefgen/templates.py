@@ -49,6 +49,8 @@ SlideKind = Literal[
     "appendix",
     "conflicts",
     "section",
+    "pillars",
+    "risk_matrix",
 ]
 Role = Literal["title", "subtitle", "body", "figures", "table", "chart"]
 # A placeholder is picked by its index (an int) or by its type as written in the
@@ -63,7 +65,9 @@ _ROLES_BY_KIND: dict[str, frozenset[str]] = {
     "title": frozenset({"title", "subtitle", "body"}),
     "section": frozenset({"title", "body"}),
     "summary": frozenset({"title", "body", "figures"}),
-    "key_figures": frozenset({"title", "figures"}),
+    "key_figures": frozenset({"title", "body", "figures"}),
+    "pillars": frozenset({"title", "body"}),
+    "risk_matrix": frozenset({"title", "table"}),
     "pillar": frozenset({"title", "body"}),
     "table": frozenset({"title", "table"}),
     "risks": frozenset({"title", "table"}),
@@ -79,12 +83,27 @@ class _Model(BaseModel):
 
 
 class Fonts(_Model):
-    """Typefaces set on every text run; ``east_asian`` covers Chinese, Japanese, Korean."""
+    """Typefaces set on every text run; ``east_asian`` covers Chinese, Japanese, Korean.
 
-    latin: str = "Calibri"
-    east_asian: str = "Noto Sans CJK SC"
+    ``heading`` and ``heading_east_asian`` set titles and large numbers apart; each
+    defaults to its body face.
+    """
+
+    latin: str = Field(default="Calibri", min_length=1, max_length=100)
+    east_asian: str = Field(default="Noto Sans CJK SC", min_length=1, max_length=100)
+    heading: str | None = Field(default=None, min_length=1, max_length=100)
+    heading_east_asian: str | None = Field(default=None, min_length=1, max_length=100)
     lang: str = "en-US"
     east_asian_lang: str = "zh-CN"
+
+    def for_headings(self) -> Fonts:
+        """The same fonts with the heading faces as the main ones."""
+        return self.model_copy(
+            update={
+                "latin": self.heading or self.latin,
+                "east_asian": self.heading_east_asian or self.east_asian,
+            }
+        )
 
 
 class Footnote(_Model):
@@ -111,6 +130,9 @@ class SlideSpec(_Model):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     pillar: Identifier | None = None
     chart: Identifier | None = None
+    limit: int | None = Field(default=None, ge=1, le=50, description="at most this many")
+    # compact: risks without their detail, most exposed first; a summary without tiles
+    style: Literal["full", "compact"] = "full"
 
     @model_validator(mode="after")
     def _fits_kind(self) -> SlideSpec:
@@ -118,6 +140,10 @@ class SlideSpec(_Model):
             raise ValueError("'pillar' applies only to kind 'pillar'")
         if self.chart is not None and self.kind != "chart":
             raise ValueError("'chart' applies only to kind 'chart'")
+        if self.limit is not None and self.kind not in ("chart", "pillar", "pillars"):
+            raise ValueError("'limit' applies only to kinds 'chart', 'pillar' and 'pillars'")
+        if self.style != "full" and self.kind not in ("risks", "summary"):
+            raise ValueError("'style' applies only to kinds 'risks' and 'summary'")
         if self.kind == "section" and self.title is None:
             raise ValueError("a 'section' slide needs a 'title'")
         allowed = _ROLES_BY_KIND[self.kind]
@@ -202,15 +228,23 @@ def _describe(search: list[tuple[Path, str]]) -> str:
     return "; ".join(f"{folder} ({origin})" for folder, origin in search)
 
 
-def list_templates(search: list[tuple[Path, str]]) -> list[Template]:
-    """Every template on the search path, by name; raise if any of them is broken."""
-    log = ProblemLog()
+def scan_templates(search: list[tuple[Path, str]]) -> tuple[list[Template], list[Problem]]:
+    """Every template on the search path, by name, and the problems of broken ones."""
     templates = []
+    problems: list[Problem] = []
     for name, (root, origin) in sorted(_candidates(search).items()):
         try:
             templates.append(load_template(root, origin, name))
         except TemplateError as exc:
-            log.extend(exc.problems or [Problem("template-invalid", str(exc), str(root))])
+            problems.extend(exc.problems or [Problem("template-invalid", str(exc), str(root))])
+    return templates, problems
+
+
+def list_templates(search: list[tuple[Path, str]]) -> list[Template]:
+    """Every template on the search path, by name; raise if any of them is broken."""
+    templates, problems = scan_templates(search)
+    log = ProblemLog()
+    log.extend(problems)
     log.raise_if_errors(TemplateError, "some templates are broken")
     return templates
 
@@ -236,6 +270,11 @@ def load_template(root: Path, origin: str, name: str | None = None) -> Template:
     if doc is None or problems:
         raise TemplateError(f"{manifest_path}: cannot read the manifest", problems)
     manifest = _validate(doc)
+    if (root / manifest.pptx).is_file():
+        # Before anything reads the deck: no macros, external links, objects or bombs.
+        from briefgen.safety import check_pptx
+
+        check_pptx(root / manifest.pptx)
     log = ProblemLog()
     expected = name or root.name
     if manifest.name != expected:

@@ -103,7 +103,13 @@ def test_templates_dir_shadows_project_which_shadows_builtin(tmp_path: Path) -> 
     assert chosen.description == "from the project"
 
     listed = {t.name: t.origin for t in list_templates(search_path(given, project))}
-    assert listed == {"default": "--templates", "house": "project"}
+    assert listed == {
+        "board": "built-in",
+        "default": "--templates",
+        "house": "project",
+        "ic": "built-in",
+        "teaser": "built-in",
+    }
 
 
 def test_unknown_template_lists_available_and_search_path(tmp_path: Path) -> None:
@@ -113,7 +119,7 @@ def test_unknown_template_lists_available_and_search_path(tmp_path: Path) -> Non
     message = str(caught.value)
     assert "no template named 'hous'" in message
     assert "did you mean 'house'" in message
-    assert "available: default, house" in message
+    assert "available: board, default, house, ic, teaser" in message
     assert f"{tmp_path / 'templates'} (project)" in message
     assert f"{BUILTIN_DIR} (built-in)" in message
 
@@ -208,12 +214,30 @@ def _make_templates() -> ModuleType:
     return module
 
 
-def test_generator_is_deterministic_and_committed_template_is_current() -> None:
+@pytest.mark.parametrize("name", ["default", "board", "teaser", "ic"])
+def test_generator_is_deterministic_and_committed_template_is_current(name: str) -> None:
     tool = _make_templates()
-    first = tool.build(DEFAULT / "manifest.yaml")
-    second = tool.build(DEFAULT / "manifest.yaml")
+    root = BUILTIN_DIR / name
+    first = tool.build(root / "manifest.yaml")
+    second = tool.build(root / "manifest.yaml")
     assert first == second
-    assert (DEFAULT / "template.pptx").read_bytes() == first, "run python tools/make_templates.py"
+    assert (root / "template.pptx").read_bytes() == first, "run python tools/make_templates.py"
+
+
+def test_generator_check_mode_fails_on_a_stale_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tool = _make_templates()
+    assert tool.main(["--check"]) == 0
+    copy = tmp_path / "templates"
+    shutil.copytree(BUILTIN_DIR, copy)
+    (copy / "teaser" / "template.pptx").write_bytes(b"stale")
+    monkeypatch.setattr(tool, "TEMPLATES_DIR", copy)
+    monkeypatch.setattr(tool, "ROOT", tmp_path)
+    assert tool.main(["--check"]) == 1
+    assert "templates/teaser/template.pptx is stale" in capsys.readouterr().err
+    assert tool.main(["teaser"]) == 0
+    assert tool.main(["--check"]) == 0
 
 
 def test_generated_template_is_widescreen_with_theme_fonts() -> None:

@@ -75,7 +75,7 @@ def chart_slides(deck: Deck, spec: SlideSpec) -> None:
             raise RenderError(
                 message, [Problem("deck-unknown-chart", message, path, field="slides.chart")]
             )
-    for chart in charts:
+    for chart in charts[: spec.limit] if spec.limit else charts:
         chart_slide(deck, spec, chart)
 
 

@@ -11,11 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from briefgen.deck.fit import Block
+from briefgen.deck.fit import Block, width_scale
 from briefgen.resolve import Resolved, Text
+from briefgen.templates import Fonts
 
 Tone = Literal["normal", "muted", "accent", "inverse"]
 Align = Literal["l", "r", "ctr"]
+Face = Literal["body", "heading"]
 BULLET_INDENT = 0.35  # inches a bullet's text is indented; at least the layouts' own
 
 
@@ -36,6 +38,7 @@ class Para:
     tone: Tone = "normal"
     space_before: float = 0.0  # points
     align: Align | None = None
+    face: Face = "body"  # the heading face sets large numbers and card titles
 
     @property
     def plain(self) -> str:
@@ -86,7 +89,11 @@ def measured_text(para: Para, resolved: Resolved) -> str:
     return "".join(parts)
 
 
-def blocks(paras: Sequence[Para], resolved: Resolved) -> list[Block]:
+def para_fonts(para: Para, fonts: Fonts) -> Fonts:
+    return fonts.for_headings() if para.face == "heading" else fonts
+
+
+def blocks(paras: Sequence[Para], resolved: Resolved, fonts: Fonts) -> list[Block]:
     return [
         Block(
             measured_text(p, resolved),
@@ -94,6 +101,7 @@ def blocks(paras: Sequence[Para], resolved: Resolved) -> list[Block]:
             bold=p.bold,
             space_before=p.space_before,
             indent=BULLET_INDENT if p.bullet else 0.0,
+            scale=width_scale(para_fonts(p, fonts).latin),
         )
         for p in paras
     ]

@@ -21,7 +21,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from briefgen.deck.cite import SlideCitations, source_label
-from briefgen.deck.fit import line_count, line_height
+from briefgen.deck.fit import line_count, line_height, width_scale
 from briefgen.deck.text import add_run, set_fonts
 from briefgen.errors import Problem, TemplateError, did_you_mean
 from briefgen.resolve import Resolved
@@ -100,6 +100,15 @@ class Deck:
     def fonts(self) -> Fonts:
         return self.manifest.fonts
 
+    @property
+    def scale(self) -> float:
+        """The body face's width relative to Calibri, for measuring."""
+        return width_scale(self.fonts.latin)
+
+    @property
+    def heading_scale(self) -> float:
+        return width_scale(self.fonts.for_headings().latin)
+
     def _drop_sample_slides(self) -> None:
         """A corporate template may carry example slides; the deck starts empty."""
         id_list = self.prs.slides._sldIdLst
@@ -108,9 +117,13 @@ class Deck:
             id_list.remove(slide_id)
 
     def layout(self, name: str) -> Any:
-        found = self.prs.slide_layouts.get_by_name(name)
+        """The layout called ``name``, of any slide master; the first if several are."""
+        masters = list(self.prs.slide_masters)
+        found = next(
+            (f for m in masters if (f := m.slide_layouts.get_by_name(name)) is not None), None
+        )
         if found is None:
-            names = [layout.name for layout in self.prs.slide_layouts]
+            names = [layout.name for m in masters for layout in m.slide_layouts]
             message = (
                 f"{self.template.pptx_path.name} has no layout named '{name}'"
                 f"{did_you_mean(name, names)}; its layouts are {', '.join(map(repr, names))}"
@@ -138,7 +151,7 @@ class Deck:
             return 0.0
         size = self.manifest.footnote.size
         lines = sum(
-            line_count(f"9 {source_label(self.resolved.sources[s])}", size, width)
+            line_count(f"9 {source_label(self.resolved.sources[s])}", size, width, scale=self.scale)
             for s in source_ids
         )
         return lines * line_height(size) + 0.1
@@ -243,15 +256,25 @@ class SlideWriter:
         return box
 
     def _write_title(self, title: str) -> None:
+        """The title at the layout's size, or smaller when it would take more than two
+        lines or more than its box's height."""
         assert self.title_shape is not None
         frame = self.title_shape.text_frame
         width = int(self.title_shape.width) / EMU_PER_INCH - 0.2
+        height = int(self.title_shape.height) / EMU_PER_INCH
         size = self.deck.manifest.typography.title
+        scale = self.deck.heading_scale
+
+        def too_big(points: float) -> bool:
+            lines = line_count(title, points, width, bold=True, scale=scale)
+            return lines > 2 or lines * line_height(points, 0.9) + 0.1 > height
+
         chosen = size
-        while chosen > 18 and line_count(title, chosen, width, bold=True) > 2:
+        while chosen > 18 and too_big(chosen):
             chosen -= 2
         frame.clear()
-        add_run(frame.paragraphs[0], title, self.fonts, chosen if chosen != size else None)
+        fonts = self.fonts.for_headings()
+        add_run(frame.paragraphs[0], title, fonts, chosen if chosen != size else None)
 
     def _add_slide_number(self) -> None:
         for shape in self.layout.placeholders:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR
@@ -16,15 +17,14 @@ from pptx.util import Emu, Inches
 from briefgen import display
 from briefgen.deck.cite import formula_words, when
 from briefgen.deck.content import Align, Para, Span, Tone, blocks, sources_in, spans_of, text_para
-from briefgen.deck.fit import best_size, blocks_height, line_height, paginate
+from briefgen.deck.fit import best_size, blocks_height, paginate
 from briefgen.deck.frame import Box, Deck, SlideWriter, inches
 from briefgen.deck.slides import continued, too_big
 from briefgen.deck.text import write_paras
-from briefgen.models import Level
 from briefgen.templates import SlideSpec
 
-_MARGIN_X = 0.08  # cell insets, inches
-_MARGIN_Y = 0.05
+MARGIN_X = 0.08  # cell insets, inches
+MARGIN_Y = 0.05
 _DASH = "\u2014"
 
 
@@ -48,8 +48,9 @@ def column_widths(columns: Sequence[Column], available: float) -> list[float]:
     return [width * c.weight / total for c in columns]
 
 
-def _cell_height(paras: Sequence[Para], width: float, deck: Deck) -> float:
-    return blocks_height(blocks(paras, deck.resolved), width - 2 * _MARGIN_X) + 2 * _MARGIN_Y
+def cell_height(paras: Sequence[Para], width: float, deck: Deck) -> float:
+    height = blocks_height(blocks(paras, deck.resolved, deck.fonts), width - 2 * MARGIN_X)
+    return height + 2 * MARGIN_Y
 
 
 def _header(column: Column, size: float) -> tuple[Para, ...]:
@@ -61,17 +62,23 @@ def _header(column: Column, size: float) -> tuple[Para, ...]:
     )
 
 
+def row_heights(
+    deck: Deck, columns: Sequence[Column], widths: list[float], rows: Sequence[Row], size: float
+) -> list[float]:
+    """Inches each row needs, the header's first: its tallest cell."""
+    header = max(
+        cell_height(_header(c, size), w, deck) for c, w in zip(columns, widths, strict=True)
+    )
+    body = [
+        max(cell_height(cell, w, deck) for cell, w in zip(row, widths, strict=True)) for row in rows
+    ]
+    return [header, *body]
+
+
 def _height(
     deck: Deck, columns: Sequence[Column], widths: list[float], rows: Sequence[Row], size: float
 ) -> float:
-    header = max(
-        _cell_height(_header(c, size), w, deck) for c, w in zip(columns, widths, strict=True)
-    )
-    body = sum(
-        max(_cell_height(cell, w, deck) for cell, w in zip(row, widths, strict=True))
-        for row in rows
-    )
-    return header + body
+    return sum(row_heights(deck, columns, widths, rows, size))
 
 
 def _row_sources(rows: Sequence[Row], deck: Deck) -> list[str]:
@@ -106,8 +113,8 @@ def table_slides(
     for index, page in enumerate(pages):
         writer = SlideWriter(deck, spec, continued(title, index, len(pages)))
         region = writer.region("table")
-        height = _height(deck, columns, widths, page, size)
-        draw_table(writer, region.down_to(region.y + inches(height)), columns, widths, page, size)
+        heights = row_heights(deck, columns, widths, page, size)
+        draw_table(writer, region, columns, widths, page, size, heights)
         writer.finish()
 
 
@@ -118,46 +125,46 @@ def draw_table(
     widths: list[float],
     rows: Sequence[Row],
     size: float,
+    heights: Sequence[float],
 ) -> None:
+    """The table at ``box``'s corner, each row as tall as measured (the header's first),
+    so that its frame holds what LibreOffice and PowerPoint draw."""
+    total = sum(inches(h) for h in heights)
     shape = writer.slide.shapes.add_table(
-        len(rows) + 1, len(columns), Emu(box.x), Emu(box.y), Emu(inches(sum(widths))), Emu(box.h)
+        len(rows) + 1, len(columns), Emu(box.x), Emu(box.y), Emu(inches(sum(widths))), Emu(total)
     )
     shape.name = "Table"
     table = shape.table
     for i, width in enumerate(widths):
         table.columns[i].width = Emu(inches(width))
     for i, column in enumerate(columns):
-        _fill_cell(writer, table.cell(0, i), _header(column, size), header=True)
+        fill_cell(writer, table.cell(0, i), _header(column, size), HEADER_FILL)
     for r, row in enumerate(rows, start=1):
         for c, cell in enumerate(row):
-            _fill_cell(writer, table.cell(r, c), cell, band=r % 2 == 0)
-    # Rows are set to their least height; PowerPoint and LibreOffice grow them to fit.
-    table.rows[0].height = Emu(inches(line_height(size) + 2 * _MARGIN_Y))
-    for r in range(1, len(rows) + 1):
-        table.rows[r].height = Emu(inches(line_height(size) + 2 * _MARGIN_Y))
+            fill_cell(writer, table.cell(r, c), cell, _BAND if r % 2 == 0 else _PLAIN)
+    for r, height in enumerate(heights):
+        table.rows[r].height = Emu(inches(height))
 
 
-def _fill_cell(
-    writer: SlideWriter,
-    cell: object,
-    paras: Sequence[Para],
-    header: bool = False,
-    band: bool = False,
-) -> None:
-    frame = cell.text_frame  # type: ignore[attr-defined]
+Fill = tuple[Any, float]  # a theme colour and its brightness
+HEADER_FILL: Fill = (MSO_THEME_COLOR.ACCENT_1, 0.0)
+_PLAIN: Fill = (MSO_THEME_COLOR.BACKGROUND_1, 0.0)
+_BAND: Fill = (MSO_THEME_COLOR.BACKGROUND_1, -0.05)
+
+
+def fill_cell(writer: SlideWriter, cell: Any, paras: Sequence[Para], fill: Fill) -> None:
+    """Write a cell's paragraphs, set its insets and fill it with a theme colour."""
+    frame = cell.text_frame
     frame.word_wrap = True
     write_paras(frame, paras, writer.fonts, writer.cites)
-    cell.margin_left = cell.margin_right = Inches(_MARGIN_X)  # type: ignore[attr-defined]
-    cell.margin_top = cell.margin_bottom = Inches(_MARGIN_Y)  # type: ignore[attr-defined]
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE  # type: ignore[attr-defined]
-    fill = cell.fill  # type: ignore[attr-defined]
-    fill.solid()
-    if header:
-        fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_1
-    else:
-        fill.fore_color.theme_color = MSO_THEME_COLOR.BACKGROUND_1
-        if band:
-            fill.fore_color.brightness = -0.05
+    cell.margin_left = cell.margin_right = Inches(MARGIN_X)
+    cell.margin_top = cell.margin_bottom = Inches(MARGIN_Y)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    cell.fill.solid()
+    color, brightness = fill
+    cell.fill.fore_color.theme_color = color
+    if brightness:
+        cell.fill.fore_color.brightness = brightness
 
 
 # --- the tables ---------------------------------------------------------------------
@@ -203,37 +210,6 @@ def highlights_slides(deck: Deck, spec: SlideSpec) -> None:
         columns.append(Column("y/y", 1.1, "r", max_width=1.2, subheader=""))
     title = spec.title or table.title
     table_slides(deck, spec, title, columns, lambda s: highlight_rows(deck, s))
-
-
-_LEVEL = {Level.LOW: "Low", Level.MEDIUM: "Medium", Level.HIGH: "High"}
-
-
-def risk_rows(deck: Deck, size: float) -> list[Row]:
-    rows: list[Row] = []
-    for view in deck.resolved.risks:
-        risk = view.risk
-        title = Para((Span(risk.title, sources=tuple(risk.sources)),), size, bold=True)
-        rows.append(
-            (
-                (title,),
-                (Para(spans_of(view.detail), size),),
-                (text_para(_LEVEL[risk.severity], size, bold=risk.severity is Level.HIGH),),
-                (text_para(_LEVEL[risk.likelihood], size, bold=risk.likelihood is Level.HIGH),),
-            )
-        )
-    return rows
-
-
-def risks_slides(deck: Deck, spec: SlideSpec) -> None:
-    if not deck.resolved.risks:
-        return
-    columns = [
-        Column("Risk", 0.26),
-        Column("Detail", 0.5),
-        Column("Severity", 0.12),
-        Column("Likelihood", 0.12),
-    ]
-    table_slides(deck, spec, spec.title or "Key risks", columns, lambda s: risk_rows(deck, s))
 
 
 def source_rows(deck: Deck, size: float) -> list[Row]:

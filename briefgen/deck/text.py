@@ -18,7 +18,7 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Inches, Pt
 
 from briefgen.deck.cite import SlideCitations
-from briefgen.deck.content import BULLET_INDENT, Para, Tone
+from briefgen.deck.content import BULLET_INDENT, Para, Tone, para_fonts
 from briefgen.deck.fit import has_cjk
 from briefgen.templates import Fonts
 
@@ -130,7 +130,9 @@ def write_paras(
 ) -> None:
     """Replace the frame's text with ``paras``, registering each marker with ``cites``."""
     frame.clear()
+    body_fonts = fonts
     for i, para in enumerate(paras):
+        fonts = para_fonts(para, body_fonts)
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         if para.space_before and i:
             paragraph.space_before = Pt(para.space_before)

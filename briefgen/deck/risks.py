@@ -1,0 +1,202 @@
+"""Risks: the table (full, or compact and ranked) and the severity-by-likelihood matrix.
+
+The matrix is a native table, so it stays editable: likelihood across, severity up,
+each cell shaded by exposure (severity times likelihood) in the theme's colours, and
+each risk named in its cell with the marker of its sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.util import Emu
+
+from briefgen.deck.content import Para, Span, Tone, spans_of, text_para
+from briefgen.deck.frame import EMU_PER_INCH, Box, Deck, SlideWriter, inches
+from briefgen.deck.slides import too_big
+from briefgen.deck.tables import (
+    Column,
+    Fill,
+    Row,
+    cell_height,
+    fill_cell,
+    table_slides,
+)
+from briefgen.models import Level
+from briefgen.resolve import RiskView
+from briefgen.templates import SlideSpec
+
+_LEVEL = {Level.LOW: "Low", Level.MEDIUM: "Medium", Level.HIGH: "High"}
+_RANK = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+_DOWN = (Level.HIGH, Level.MEDIUM, Level.LOW)  # severity, top row first
+_ACROSS = (Level.LOW, Level.MEDIUM, Level.HIGH)  # likelihood, left column first
+_LABEL_WIDTH = 1.7  # inches: the severity labels' column
+_MAX_HEIGHT = 4.8  # inches: taller than this and the matrix looks stretched
+_PLAIN: Fill = (MSO_THEME_COLOR.BACKGROUND_1, 0.0)
+
+
+def ranked(risks: Sequence[RiskView]) -> list[RiskView]:
+    """Most exposed first: by severity, then likelihood; pack order among equals."""
+    return sorted(risks, key=lambda v: (-_RANK[v.risk.severity], -_RANK[v.risk.likelihood]))
+
+
+def _level(level: Level, size: float) -> Para:
+    return text_para(_LEVEL[level], size, bold=level is Level.HIGH)
+
+
+def _title(view: RiskView, size: float, tone: Tone = "normal", bold: bool = True) -> Para:
+    span = Span(view.risk.title, sources=tuple(view.risk.sources))
+    return Para((span,), size, bold=bold, tone=tone)
+
+
+def risk_rows(deck: Deck, size: float) -> list[Row]:
+    return [
+        (
+            (_title(view, size),),
+            (Para(spans_of(view.detail), size),),
+            (_level(view.risk.severity, size),),
+            (_level(view.risk.likelihood, size),),
+        )
+        for view in deck.resolved.risks
+    ]
+
+
+def compact_rows(deck: Deck, size: float) -> list[Row]:
+    return [
+        (
+            (_title(view, size),),
+            (_level(view.risk.severity, size),),
+            (_level(view.risk.likelihood, size),),
+        )
+        for view in ranked(deck.resolved.risks)
+    ]
+
+
+def risks_slides(deck: Deck, spec: SlideSpec) -> None:
+    if not deck.resolved.risks:
+        return
+    title = spec.title or "Key risks"
+    if spec.style == "compact":
+        columns = [
+            Column("Risk", 0.6, max_width=7.0),
+            Column("Severity", 0.2, max_width=2.0),
+            Column("Likelihood", 0.2, max_width=2.0),
+        ]
+        table_slides(deck, spec, title, columns, lambda s: compact_rows(deck, s))
+        return
+    columns = [
+        Column("Risk", 0.26),
+        Column("Detail", 0.5),
+        Column("Severity", 0.12),
+        Column("Likelihood", 0.12),
+    ]
+    table_slides(deck, spec, title, columns, lambda s: risk_rows(deck, s))
+
+
+# --- the matrix ---------------------------------------------------------------------------
+
+
+def _exposure_fill(severity: Level, likelihood: Level) -> tuple[Fill, Tone]:
+    """High exposure in the first accent, medium in a tint of the second, low in the
+    theme's light background: a heat scale in any template's own colours."""
+    score = _RANK[severity] * _RANK[likelihood]
+    if score >= 6:
+        return (MSO_THEME_COLOR.ACCENT_1, 0.0), "inverse"
+    if score >= 3:
+        return (MSO_THEME_COLOR.ACCENT_2, 0.45), "normal"
+    return (MSO_THEME_COLOR.BACKGROUND_2, 0.0), "normal"
+
+
+def _grid(deck: Deck) -> dict[tuple[Level, Level], list[RiskView]]:
+    grid: dict[tuple[Level, Level], list[RiskView]] = {(s, lk): [] for s in _DOWN for lk in _ACROSS}
+    for view in deck.resolved.risks:
+        grid[(view.risk.severity, view.risk.likelihood)].append(view)
+    return grid
+
+
+def _cell_paras(views: Sequence[RiskView], size: float, tone: Tone) -> tuple[Para, ...]:
+    if not views:
+        return (text_para("", size),)
+    return tuple(
+        replace(_title(view, size, tone, bold=False), space_before=size * 0.4 if i else 0.0)
+        for i, view in enumerate(views)
+    )
+
+
+def _row_heights(deck: Deck, size: float, widths: list[float]) -> list[float]:
+    """Inches each row needs at ``size``: the header, then a row per severity."""
+    grid = _grid(deck)
+    header = max(
+        cell_height((text_para("Medium likelihood", size, bold=True),), w, deck) for w in widths[1:]
+    )
+    heights = [header]
+    for severity in _DOWN:
+        needed = [cell_height((_level(severity, size),), widths[0], deck)]
+        for likelihood, width in zip(_ACROSS, widths[1:], strict=True):
+            _, tone = _exposure_fill(severity, likelihood)
+            needed.append(
+                cell_height(_cell_paras(grid[(severity, likelihood)], size, tone), width, deck)
+            )
+        heights.append(max(needed))
+    return heights
+
+
+def risk_matrix_slide(deck: Deck, spec: SlideSpec) -> None:
+    """One slide: every risk placed by severity and likelihood."""
+    if not deck.resolved.risks:
+        return
+    geometry = deck.geometry(spec)
+    ordered = [v for s in _DOWN for lk in _ACROSS for v in _grid(deck)[(s, lk)]]
+    sources = list(dict.fromkeys(s for v in ordered for s in v.risk.sources))
+    room = min(geometry.room(geometry.region("table"), sources), _MAX_HEIGHT)
+    box = geometry.region("table")
+    rest = (box.width - _LABEL_WIDTH) / 3
+    widths = [_LABEL_WIDTH, rest, rest, rest]
+    for size in sorted(set(deck.manifest.typography.table), reverse=True):
+        heights = _row_heights(deck, size, widths)
+        if sum(heights) <= room:
+            break
+    else:
+        raise too_big("the risk matrix", spec)
+    even = (room - heights[0]) / 3
+    spare = room - sum(heights)
+    rows = [
+        heights[0],
+        *(max(h, even) if max(heights[1:]) <= even else h + spare / 3 for h in heights[1:]),
+    ]
+    writer = SlideWriter(deck, spec, spec.title or "Risk matrix")
+    region = writer.region("table")
+    _draw_matrix(
+        writer, Box(region.x, region.y, inches(sum(widths)), inches(sum(rows))), widths, rows, size
+    )
+    writer.finish()
+
+
+def _draw_matrix(
+    writer: SlideWriter, box: Box, widths: list[float], rows: list[float], size: float
+) -> None:
+    shape = writer.slide.shapes.add_table(4, 4, Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h))
+    shape.name = "Risk matrix"
+    table = shape.table
+    table.first_row = False
+    table.horz_banding = False
+    for i, width in enumerate(widths):
+        table.columns[i].width = Emu(inches(width))
+    for i, height in enumerate(rows):
+        table.rows[i].height = Emu(int(height * EMU_PER_INCH))
+    fill_cell(
+        writer, table.cell(0, 0), (text_para("Severity / likelihood", size, tone="muted"),), _PLAIN
+    )
+    for c, likelihood in enumerate(_ACROSS, start=1):
+        label = text_para(f"{_LEVEL[likelihood]} likelihood", size, bold=True, align="ctr")
+        fill_cell(writer, table.cell(0, c), (label,), _PLAIN)
+    grid = _grid(writer.deck)
+    for r, severity in enumerate(_DOWN, start=1):
+        label = text_para(f"{_LEVEL[severity]} severity", size, bold=True)
+        fill_cell(writer, table.cell(r, 0), (label,), _PLAIN)
+        for c, likelihood in enumerate(_ACROSS, start=1):
+            fill, tone = _exposure_fill(severity, likelihood)
+            paras = _cell_paras(grid[(severity, likelihood)], size, tone)
+            fill_cell(writer, table.cell(r, c), paras, fill)
