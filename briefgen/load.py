@@ -9,12 +9,12 @@ each with its file, line and field.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import PackError, Problem, ProblemLog, did_you_mean
 from briefgen.models import Pack, PackMeta
@@ -24,7 +24,11 @@ LIST_SECTIONS = ("sources", "figures", "pillars", "risks", "resolutions", "chart
 MAP_SECTIONS = ("highlights",)
 PACK_FILE = "pack.yaml"
 _MAX_FILES = 200
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MAX_PACK_BYTES = 20 * 2**20
+# The years a figure, a source or a pack can be dated in. Far dates are no one's data, and
+# date arithmetic at the calendar's ends overflows (9999-12-31 has no next day).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -152,51 +156,119 @@ def load_pack(root: Path) -> LoadedPack:
                 )
             ],
         )
-    files = sorted(root.glob("*.yaml"), key=lambda p: (p.name != PACK_FILE, p.name))
-    unreadable: list[str] = []
-    for path in files[:_MAX_FILES]:
-        doc, problems = read_yaml(path, str(path))
-        log.extend(problems)
-        if doc is None:
-            unreadable.append(path.name)
-        else:
-            assembler.add(doc, path.name == PACK_FILE)
-    _check_text(assembler.data, (), assembler, log)
+    unreadable = _read_files(root, assembler)
     if PACK_FILE in unreadable:
         # Without the metadata every other check would only repeat "missing".
         log.raise_if_errors(PackError, f"{root}: the pack has errors")
+    if not log.errors and _is_empty(assembler.data):
+        log.error(
+            "pack-empty",
+            "the pack holds no sources and no figures; add a sources.yaml and a figures.yaml "
+            "(see the README's content format)",
+            file=str(pack_file),
+        )
+        log.raise_if_errors(PackError, f"{root}: the pack is empty")
     # A file that would not parse is left out and the rest is still validated, so one
     # run reports every problem; a section that file may have held is not called missing.
+    # Nor is a value the YAML reader refused (a tag, an alias, a 400-digit number) called
+    # the wrong type: the problem already reported on its line says what is wrong.
     sections = {*LIST_SECTIONS, *MAP_SECTIONS}
+    reported = {(p.file, p.line) for p in log.problems}
     log.extend(
         p
         for p in _validate(assembler, root)
         if not (unreadable and p.code == "field-missing" and p.field in sections)
+        and (p.file, p.line) not in reported
     )
     log.raise_if_errors(PackError, f"{root}: the pack has errors")
-    return LoadedPack(Pack.model_validate(assembler.data), root, assembler.origins)
-
-
-def _check_text(value: Any, path: PathKey, assembler: _Assembler, log: ProblemLog) -> None:
-    """Refuse characters that cannot appear in the deck's XML, wherever they are."""
-    if isinstance(value, str):
-        found = _ILLEGAL_XML.search(value)
-        if found:
-            origin = assembler.origins.get(path)
+    loaded = LoadedPack(Pack.model_validate(assembler.data), root, assembler.origins)
+    for path, day in _dates(loaded.pack, ()):
+        if not FIRST_DAY <= day <= LAST_DAY:
             log.error(
-                "text-control-char",
-                f"contains control character U+{ord(found.group()):04X}, "
-                "which documents cannot hold",
-                file=origin.file if origin else None,
-                line=origin.line if origin else None,
-                field=dotted(_model_path(path)),
+                "date-out-of-range",
+                f"{day.isoformat()} is out of range; dates run from {FIRST_DAY.year} "
+                f"to {LAST_DAY.year}",
+                **loaded.where(path),
             )
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(item, (*path, key), assembler, log)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_text(item, (*path, i), assembler, log)
+    log.raise_if_errors(PackError, f"{root}: the pack has errors")
+    return loaded
+
+
+def _dates(value: Any, path: PathKey) -> list[tuple[PathKey, date]]:
+    """Every date in the validated pack, with its path (``("figures", 3, "period", "end")``)."""
+    if isinstance(value, date):
+        return [(path, value)]
+    if isinstance(value, BaseModel):
+        return [
+            found
+            for name in type(value).model_fields
+            for found in _dates(getattr(value, name), (*path, name))
+        ]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _dates(item, (*path, i))]
+    return []
+
+
+def _read_files(root: Path, assembler: _Assembler) -> list[str]:
+    """Parse every YAML file of the pack into ``assembler``; the names of those that failed.
+
+    The files are read only when they are the pack's own: a link to a file outside the
+    folder would put that file's text into error messages, and limits on their number
+    and total size keep a run to seconds.
+    """
+    log = assembler.log
+    files = sorted(root.glob("*.yaml"), key=lambda p: (p.name != PACK_FILE, p.name))
+    if len(files) > _MAX_FILES:
+        log.error(
+            "pack-too-large",
+            f"the pack has {len(files)} YAML files; at most {_MAX_FILES} are read",
+            file=str(root),
+        )
+        files = files[:_MAX_FILES]
+    unreadable: list[str] = []
+    total = 0
+    home = root.resolve()
+    for path in files:
+        target = path.resolve()
+        if not target.is_relative_to(home):
+            log.error(
+                "file-outside",
+                f"is a link to {target}, outside the pack folder; copy the file into the pack",
+                file=str(path),
+            )
+            unreadable.append(path.name)
+            continue
+        total += _size(target)
+        if total > _MAX_PACK_BYTES:
+            log.error(
+                "pack-too-large",
+                f"the pack's YAML files add up to more than {_MAX_PACK_BYTES // 2**20} MB",
+                file=str(path),
+            )
+            unreadable.append(path.name)
+            break
+        doc, problems = read_yaml(path, str(path))
+        log.extend(problems)
+        if doc is None:
+            unreadable.append(path.name)
+        elif path.name == PACK_FILE and not isinstance(doc.data, dict | None):
+            log.error("pack-shape", "must be a mapping of metadata", file=doc.file, line=1)
+            unreadable.append(path.name)
+        else:
+            assembler.add(doc, path.name == PACK_FILE)
+    return unreadable
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it reports why
+
+
+def _is_empty(data: dict[str, Any]) -> bool:
+    """True when no file gave a source or a figure: not a pack yet, so one problem says so."""
+    return not data.get("sources") and not data.get("figures")
 
 
 def _model_path(path: PathKey) -> PathKey:

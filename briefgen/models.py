@@ -180,7 +180,7 @@ class Figure(_Model):
     def _finite(cls, value: Decimal) -> Decimal:
         if not value.is_finite():
             raise ValueError("must be a finite number")
-        if abs(value) >= Decimal(10) ** 15:
+        if value.adjusted() >= 15:  # abs(value) >= 10**15 overflows for '1e400000000'
             raise ValueError("is absurdly large; use 'scale' (million, billion, trillion)")
         if value.as_tuple().exponent < -6:  # type: ignore[operator]
             raise ValueError("has more than six decimal places")

@@ -19,6 +19,7 @@ from typing import Any
 from briefgen import display
 from briefgen.errors import Problem, RenderError, TemplateError
 from briefgen.resolve import FigureView, Resolved, Text
+from briefgen.safety import render_bounded
 
 # One printed page at ordinary defaults: pandoc's Word output printed by LibreOffice on
 # Letter, the shorter of Letter and A4 (12 pt body, 1 in margins), takes about 70
@@ -36,6 +37,7 @@ class Footnote:
 
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 def marker(number: int) -> str:
@@ -56,7 +58,10 @@ class _Notes:
         self.used: dict[str, Footnote] = {}
 
     def cite(self, view: FigureView) -> str:
-        return "".join(self._mark(source) for source in view.sources)
+        """``¹`` or, for a figure with several sources, ``¹,²`` (never ``¹²``, which reads
+        as note twelve), as the deck writes them."""
+        marks = [self._mark(source) for source in view.sources]
+        return ",".join(sorted(set(marks), key=lambda m: (len(m), m.translate(_PLAIN))))
 
     def _mark(self, source_id: str) -> str:
         if source_id not in self.used:
@@ -137,17 +142,9 @@ def brief_context(resolved: Resolved) -> tuple[dict[str, Any], _Notes]:
 
 
 def _environment(root: Path) -> Any:
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from briefgen.safety import brief_environment
 
-    return ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(root)),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return brief_environment(root)  # Jinja's sandbox, confined to root, with limits
 
 
 def render_brief(resolved: Resolved, template_dir: Path, template_name: str) -> str:
@@ -158,10 +155,11 @@ def render_brief(resolved: Resolved, template_dir: Path, template_name: str) -> 
     path = template_dir / template_name
     context, _ = brief_context(resolved)
     try:
-        text: str = env.get_template(template_name).render(context)
+        text = render_bounded(env.get_template(template_name), context)
     except jinja2.TemplateSyntaxError as exc:
+        where = Path(exc.filename) if exc.filename else path  # an included file's own
         raise _template_error(
-            path, exc.lineno, "brief-syntax", f"template syntax: {exc.message}"
+            where, exc.lineno, "brief-syntax", f"template syntax: {exc.message}"
         ) from None
     except jinja2.UndefinedError as exc:
         raise _template_error(
@@ -169,9 +167,23 @@ def render_brief(resolved: Resolved, template_dir: Path, template_name: str) -> 
         ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise _template_error(path, _render_line(exc), "brief-unsafe", f"refused: {exc}") from None
-    except jinja2.TemplateNotFound:
+    except jinja2.TemplateNotFound as exc:
+        if exc.name != template_name:
+            message = f"includes '{exc.name}', which is not a file inside the template's folder"
+            raise _template_error(path, _render_line(exc), "brief-include", message) from None
         raise _template_error(path, None, "brief-missing", "brief template not found") from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, RecursionError) as exc:
+        raise _failed(path, exc) from None
+    except (AttributeError, TypeError, ValueError) as exc:  # md(1), "x" ~ none, int("x")
+        raise _failed(path, exc) from None
     return _tidy(text)
+
+
+def _failed(path: Path, exc: Exception) -> TemplateError:
+    """An error the template's own code ran into (``{{ 1/0 }}``, a macro calling itself)."""
+    detail = (str(exc).splitlines() or [""])[0][:200]
+    message = f"the template failed: {type(exc).__name__}{': ' if detail else ''}{detail}"
+    return _template_error(path, _render_line(exc), "brief-render", message)
 
 
 def _render_line(exc: BaseException) -> int | None:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 import re
+import stat
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -104,9 +105,23 @@ def _reading(path: Path) -> Iterator[None]:
         raise SourceError(f"{path}: cannot read source: {reason}") from exc
 
 
+MAX_SOURCE_BYTES = 100 * 2**20
+
+
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file no larger than any real source.
+
+    A FIFO would block and a device never end, so the file is checked before it is
+    opened, and no more than the limit is ever read.
+    """
     with _reading(path):
-        return path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise SourceError(f"{path}: not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(f"{path}: larger than {MAX_SOURCE_BYTES // 2**20} MB; cut it down")
+    return data
 
 
 def _decode_utf8(path: Path, data: bytes) -> str:
