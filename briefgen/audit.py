@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -39,7 +40,11 @@ class Allowed:
     """The values a reader may meet: in body text, and in notes (which quote sources)."""
 
     body: frozenset[Decimal]
-    notes: frozenset[Decimal]
+    quotes: tuple[str, ...]  # scanned only when notes are read: check never reads them
+
+    @cached_property
+    def notes(self) -> frozenset[Decimal]:
+        return frozenset(_values(self.quotes))
 
     def permits(self, quantity: Quantity, in_notes: bool = False) -> bool:
         value = _key(quantity.value)
@@ -51,24 +56,29 @@ def _key(value: Decimal) -> Decimal:
 
 
 def _values(texts: Iterable[str]) -> set[Decimal]:
-    return {_key(q.value) for text in texts for q in find_quantities(text)}
+    return {_key(q.value) for text in set(texts) for q in find_quantities(text)}
 
 
 def allowed_values(resolved: Resolved) -> Allowed:
-    """Every value the pack defines, and the dates and periods it shows."""
+    """Every value the pack defines, and the dates and periods it shows.
+
+    A figure's displayed value is its own value, so only the texts around values
+    (periods, dates, names) need scanning; they repeat, and each is scanned once.
+    """
     fy_end = resolved.meta.fiscal_year_end_month
     meta = resolved.meta
-    texts: list[str] = [display.day(meta.as_of), meta.ticker or "", *meta.names, *resolved.names]
+    texts: set[str] = {display.day(meta.as_of), meta.ticker or "", *meta.names, *resolved.names}
     for view in resolved.figures.values():
-        texts += [view.display, display.bare_value(view.figure), view.period, view.calendar]
-        texts.append(display.day(view.figure.period.start))
-        texts.append(display.day(view.figure.period.end))
-    texts += [display.day(s.published) for s in resolved.sources.values() if s.published]
+        period = view.figure.period
+        texts.update(
+            (view.period, view.calendar, display.day(period.start), display.day(period.end))
+        )
+    texts.update(display.day(s.published) for s in resolved.sources.values() if s.published)
     if resolved.pack.highlights is not None:
-        texts += [display.fiscal_label(p, fy_end) for p in resolved.pack.highlights.periods]
+        texts.update(display.fiscal_label(p, fy_end) for p in resolved.pack.highlights.periods)
     body = _values(texts) | {_key(v.figure.value) for v in resolved.figures.values()}
-    quotes = [c.quote for v in resolved.figures.values() for c in v.citations]
-    return Allowed(frozenset(body), frozenset(_values(quotes)))
+    quotes = tuple(c.quote for v in resolved.figures.values() for c in v.citations)
+    return Allowed(frozenset(body), quotes)
 
 
 def unsourced(text: str, allowed: Allowed, in_notes: bool = False) -> list[Quantity]:
@@ -79,6 +89,11 @@ def unsourced(text: str, allowed: Allowed, in_notes: bool = False) -> list[Quant
         for q in find_quantities(text)
         if not q.in_name and not q.is_year and not allowed.permits(q, in_notes)
     ]
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """One line per number and place: a value repeated on a slide is reported once."""
+    return list(dict.fromkeys(problems))
 
 
 def _problem(quantity: Quantity, file: str, line: int | None, where: str) -> Problem:
@@ -97,7 +112,7 @@ def audit_brief(markdown: str, allowed: Allowed, file: str) -> list[Problem]:
     for number, line in enumerate(markdown.splitlines(), start=1):
         for quantity in unsourced(line, allowed):
             problems.append(_problem(quantity, file, number, "the brief"))
-    return problems
+    return _unique(problems)
 
 
 def _paragraphs(xml: bytes) -> list[str]:
@@ -145,7 +160,7 @@ def audit_deck(deck: bytes, allowed: Allowed, file: str) -> list[Problem]:
                         problems.append(_problem(quantity, file, None, where))
             elif _CHART.search(name):
                 problems += _chart_problems(archive.read(name), allowed, file, name)
-    return problems
+    return _unique(problems)
 
 
 def audit_brief_template(path: Path, allowed: Allowed) -> list[Problem]:

@@ -6,13 +6,18 @@ and nothing is written when verification fails (unless asked to skip it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.errors import Problem, VerificationError
-from briefgen.load import load_pack
+from briefgen.errors import Problem, TemplateError, VerificationError
+from briefgen.load import LoadedPack, load_pack
 from briefgen.resolve import resolve_pack
+from briefgen.safety import check_pptx
 from briefgen.verify import Report, verify_pack
+
+if TYPE_CHECKING:
+    from briefgen.templates import Template
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class BuildOptions:
     templates_dir: Path | None = None
     project_dir: Path = field(default_factory=Path.cwd)
     verify: bool = True
+    pdf: bool = False  # also write the deck as PDF, through LibreOffice
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,24 @@ class BuildResult:
     template: str
     slides: int
     warnings: tuple[Problem, ...] = ()
+    pdf: Path | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A build's outputs, made and checked in memory, and where they are to be written."""
+
+    deck: bytes  # the reproducible .pptx bytes, exactly as written
+    brief: str
+    deck_path: Path
+    brief_path: Path
+    template: str
+    slides: int
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def stem(self) -> str:
+        return self.deck_path.stem
 
 
 def pack_slug(pack_dir: Path) -> str:
@@ -50,6 +74,21 @@ def _unverified(options: BuildOptions) -> Problem:
     )
 
 
+def _template(options: BuildOptions, loaded: LoadedPack) -> Template:
+    """The template named on the command line, else the pack's; a bad name is located."""
+    from briefgen.templates import find_template, search_path
+
+    search = search_path(options.templates_dir, options.project_dir)
+    if options.template is not None:
+        return find_template(options.template, search)
+    try:
+        return find_template(loaded.pack.meta.template, search)
+    except TemplateError as exc:
+        where = loaded.where(("meta", "template"))
+        relocated = [replace(p, **where) if p.file is None else p for p in exc.problems]
+        raise TemplateError(str(exc), relocated) from None
+
+
 def check(options: BuildOptions) -> Report:
     """Verify a pack against its sources and audit its brief and template; never writes."""
     from briefgen.audit import (
@@ -59,16 +98,13 @@ def check(options: BuildOptions) -> Report:
         audit_pptx_template,
     )
     from briefgen.render_brief import render_brief
-    from briefgen.templates import find_template, search_path
 
     loaded = load_pack(options.pack_dir)
     resolved = resolve_pack(loaded, keep_naked=True)
     report = verify_pack(loaded, resolved, options.sources_dir, missing_is_error=True)
     report.problems += resolved.findings
-    template = find_template(
-        options.template or resolved.meta.template,
-        search_path(options.templates_dir, options.project_dir),
-    )
+    template = _template(options, loaded)
+    check_pptx(template.pptx_path)  # no macros, external links, embedded objects, bombs
     brief = render_brief(resolved, template.root, template.manifest.brief)
     stem = f"{pack_slug(options.pack_dir)}-{template.name}"
     allowed = allowed_values(resolved)
@@ -78,13 +114,16 @@ def check(options: BuildOptions) -> Report:
     return report
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the deck and the brief for one pack; raise a BriefgenError on any problem."""
+def render_outputs(options: BuildOptions) -> Rendered:
+    """Make and check the deck and the brief for one pack without writing anything.
+
+    Raise a BriefgenError on any problem, as :func:`build` does.
+    """
     from briefgen.audit import allowed_values, audit_brief, audit_deck
+    from briefgen.provenance import stamp as stamp_provenance
     from briefgen.render_brief import check_budget, render_brief
     from briefgen.render_deck import render_deck
-    from briefgen.templates import find_template, search_path
-    from briefgen.write import build_time, reproducible_zip, write_outputs
+    from briefgen.write import build_time, reproducible_zip
 
     loaded = load_pack(options.pack_dir)
     resolved = resolve_pack(loaded)
@@ -92,8 +131,8 @@ def build(options: BuildOptions) -> BuildResult:
         report = Report(problems=[_unverified(options)])
     else:
         report = verify_pack(loaded, resolved, options.sources_dir, missing_is_error=False)
-    name = options.template or resolved.meta.template
-    template = find_template(name, search_path(options.templates_dir, options.project_dir))
+    template = _template(options, loaded)
+    check_pptx(template.pptx_path)  # no macros, external links, embedded objects, bombs
     stem = f"{pack_slug(options.pack_dir)}-{template.name}"
     deck_path = options.out_dir / f"{stem}.pptx"
     brief_path = options.out_dir / f"{stem}.md"
@@ -109,10 +148,45 @@ def build(options: BuildOptions) -> BuildResult:
             "(fix them, or build anyway with --no-verify)",
             report.problems,
         )
-    when = build_time(resolved.meta.as_of)
-    write_outputs({deck_path: reproducible_zip(deck, when), brief_path: brief.encode("utf-8")})
+    # Which figure each number on a slide is, for `briefgen audit` (briefgen/provenance.py).
+    deck = stamp_provenance(deck, resolved, template.name, report)
+    final = reproducible_zip(deck, build_time(resolved.meta.as_of))
     warnings = tuple(p for p in report.problems if p.severity != "error" or not options.verify)
-    return BuildResult(deck_path, brief_path, template.name, _count_slides(deck), warnings)
+    return Rendered(
+        final, brief, deck_path, brief_path, template.name, _count_slides(final), warnings
+    )
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the deck and the brief (and with ``pdf``, the deck's PDF) for one pack.
+
+    Raise a BriefgenError on any problem; then nothing is written. The PDF is made
+    from the final deck bytes before any file is replaced, so the three files are
+    written together or not at all.
+    """
+    from briefgen.write import write_outputs
+
+    if options.pdf:
+        from briefgen.office import find_soffice
+
+        find_soffice()  # before the work, not after it
+    rendered = render_outputs(options)
+    outputs = {rendered.deck_path: rendered.deck, rendered.brief_path: rendered.brief.encode()}
+    pdf_path = None
+    if options.pdf:
+        from briefgen.office import deck_pdf
+
+        pdf_path = rendered.deck_path.with_suffix(".pdf")
+        outputs[pdf_path] = deck_pdf(rendered.deck, rendered.stem)
+    write_outputs(outputs)
+    return BuildResult(
+        rendered.deck_path,
+        rendered.brief_path,
+        rendered.template,
+        rendered.slides,
+        rendered.warnings,
+        pdf_path,
+    )
 
 
 def _count_slides(deck: bytes) -> int:

@@ -13,8 +13,39 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from briefgen import __version__
+
+
+def _did_you_mean_option(exc: Exception) -> None:
+    """Reword click's "(Possible options: --out)" as "Did you mean --out?"."""
+    import difflib
+
+    name, possible = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
+    if isinstance(name, str) and possible:
+        close = difflib.get_close_matches(name, list(possible), n=1, cutoff=0.0)
+        exc.message = f"No such option: {name}. Did you mean {close[0]}?"  # type: ignore[attr-defined]
+        exc.possibilities = None  # type: ignore[attr-defined]
+
+
+class _Group(TyperGroup):
+    """The command group; a misspelt option gets a suggestion, as a misspelt command does."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            _did_you_mean_option(exc)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            _did_you_mean_option(exc)
+            raise
+
 
 app = typer.Typer(
     name="briefgen",
@@ -23,6 +54,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=_Group,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,8 +132,11 @@ def build(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Write the outputs even when checks fail.")
     ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write the deck as PDF (needs LibreOffice).")
+    ] = False,
 ) -> None:
-    """Build the deck (.pptx) and the brief (.md) for a pack.
+    """Build the deck (.pptx) and the brief (.md) for a pack; with --pdf, the deck's PDF too.
 
     Example:
 
@@ -117,12 +152,16 @@ def build(
             template=template,
             sources_dir=sources,
             templates_dir=templates,
+            verify=not no_verify,
+            pdf=pdf,
         )
     )
     for warning in result.warnings:
         err(warning.format())
     typer.echo(f"wrote {result.deck} ({result.slides} slides, template '{result.template}')")
     typer.echo(f"wrote {result.brief}")
+    if result.pdf is not None:
+        typer.echo(f"wrote {result.pdf}")
 
 
 FormatOption = Annotated[
@@ -193,7 +232,7 @@ def check(
 
 # Commands of each area live in their own modules and register on import; their
 # heavy imports stay inside the command functions, so --help stays fast.
-from briefgen import cli_authoring, cli_batch, cli_templates  # noqa: E402, F401
+from briefgen import cli_authoring, cli_batch, cli_render, cli_templates  # noqa: E402, F401
 
 
 def main() -> None:

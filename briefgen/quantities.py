@@ -172,7 +172,8 @@ _SCALE_OR_KIND_WORD = re.compile(
     r"|percent|pct|pp|pps|ppts?|st|nd|rd|th)(?![a-z])",
     re.IGNORECASE,
 )
-_LETTERS_AFTER = re.compile(r"[^\W\d_]+")
+# Superscript digits are footnote marks ("95,000¹"), not letters that make a name.
+_LETTERS_AFTER = re.compile(r"[^\W\d_\u00b9\u00b2\u00b3\u2070-\u2079]+")
 
 
 @dataclass

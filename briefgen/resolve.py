@@ -277,7 +277,7 @@ class _Resolver:
                 self._error(
                     "derived-kind",
                     "a 'growth' figure must be of kind 'percent'",
-                    path,
+                    ("figures", i, "kind"),
                     figure=figure.id,
                 )
 

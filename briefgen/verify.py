@@ -168,7 +168,7 @@ class _Verifier:
             self.problem(
                 "source-unpinned",
                 f"no sha256 pinned; pin it to notice later edits: sha256: {digest}",
-                ("sources", index, "id"),
+                ("sources", index, "sha256"),
                 "warning",
                 source=source.id,
             )
@@ -227,8 +227,8 @@ class _Verifier:
     def _derivation_holds(self, figure: Figure, good: set[str]) -> bool:
         assert figure.derived is not None
         index = self.figure_index[figure.id]
-        by_id = {f.id: f for f in self.loaded.pack.figures}
-        inputs = [by_id[i] for i in figure.derived.inputs]
+        figures = self.loaded.pack.figures
+        inputs = [figures[self.figure_index[i]] for i in figure.derived.inputs]
         result = recompute(figure, inputs)
         path = ("figures", index, "value")
         if result is None:

@@ -32,3 +32,18 @@ def sources_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"real sources not found at {path}")
     return path
+
+
+INSTALL = "libreoffice-impress poppler-utils"
+VERBOSE = FIXTURES / "verbose"  # a pack with every text near its limit: pack/ and sources/
+
+
+def require_tools(*tools: str) -> None:
+    """Skip when a rendering tool (``soffice``, ``pdftoppm`` ...) is missing; fail under CI."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if not missing:
+        return
+    message = f"not installed: {', '.join(missing)} (sudo apt-get install {INSTALL})"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must render decks; {message}")
+    pytest.skip(message)

@@ -49,12 +49,12 @@ def test_every_figure_in_brief_has_a_mark_naming_its_source() -> None:
     text = _brief(REAL_PACK)
     body, sources = text.split("## Sources", 1)
     notes = dict(re.findall(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]+) (.+)$", sources, flags=re.MULTILINE))
-    shown = re.findall(r"\*\*([^*]+)\*\*([¹²³⁴⁵⁶⁷⁸⁹⁰]+)", body)
+    shown = re.findall(r"\*\*([^*]+)\*\*([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:,[¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)", body)
     displays = {view.display: view for view in resolved.figures.values()}
     assert len(shown) >= len(resolved.meta.key_figures)
     for value, marks in shown:
         view = displays[value.replace("\\", "")]
-        titles = [notes[m] for m in marks]
+        titles = [notes[m] for m in marks.split(",")]
         for source_id in view.sources:
             assert any(resolved.sources[source_id].title in t for t in titles), (value, titles)
     for figure_id in resolved.meta.key_figures:

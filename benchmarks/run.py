@@ -1,0 +1,445 @@
+#!/usr/bin/env python3
+"""Benchmark briefgen end to end and print one Markdown table.
+
+    python benchmarks/run.py [--quick] [--keep]
+
+Every measurement is a fresh ``briefgen`` process (the console script beside this
+Python, else ``python -m briefgen``) run from the repository root. Each row gives the
+median wall-clock and CPU (user + system) seconds over its runs, a rate computed from
+the CPU time (steadier than wall time on a shared machine), and the largest peak RSS,
+measured by ``/usr/bin/time -f %M`` (else ``os.wait4``, an upper bound). Rows:
+
+- ``briefgen --help``, cold: interpreter start, imports and the CLI, median of 5;
+- ``check`` and ``build`` of the real pack (``content/alibaba-ai-2025``, sources in
+  ``../shared/sources``), median of 3;
+- ``check`` of synthetic packs of 2,500, 5,000 and 10,000 figures over 100 sources
+  (``benchmarks/generate.py``), median of 3, in seconds and seconds per 1,000 figures;
+- ``build`` of synthetic packs sized to give about 30, 100 and 300 slides, verified
+  against their sources (``--sources``: the build runs every check first), median of 3;
+- the floor (``benchmarks/floor.py``): the same number of slides of the same kinds
+  (counted in the deck the build wrote) made with bare python-pptx, median of 3, and
+  the ratio build / floor, in CPU and in wall time.
+
+Generated packs and outputs go to a temporary folder, removed at the end unless
+``--keep``. ``--quick`` uses small sizes and fewer runs, for a smoke test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from floor import Mix  # noqa: E402
+from generate import generate  # noqa: E402
+
+REAL_PACK = "content/alibaba-ai-2025"
+REAL_SOURCES = "../shared/sources"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    help_runs: int
+    runs: int  # real pack, synthetic checks, builds and floors
+    check_figures: tuple[int, ...]
+    check_sources: int
+    builds: tuple[tuple[str, int, int, int, int], ...]  # target, figures, pillars, risks, sources
+
+
+FULL = Sizes(
+    help_runs=5,
+    runs=3,
+    check_figures=(2500, 5000, 10000),
+    check_sources=100,
+    builds=(
+        ("~30", 150, 4, 8, 8),
+        ("~100", 800, 8, 16, 24),
+        ("~300", 2500, 10, 20, 40),
+    ),
+)
+QUICK = Sizes(
+    help_runs=3,
+    runs=1,
+    check_figures=(250, 500, 1000),
+    check_sources=10,
+    builds=(("~12", 40, 1, 2, 3), ("~20", 100, 3, 4, 5), ("~40", 260, 4, 6, 8)),
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float  # wall clock
+    cpu: float  # user + system, the child's and its children's
+    max_rss_kb: int
+    code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Measured:
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.code == 0 for r in self.runs)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(r.max_rss_kb for r in self.runs) / 1024
+
+    @property
+    def last(self) -> Run:
+        return self.runs[-1]
+
+
+TIME = Path("/usr/bin/time")
+
+
+def run_once(command: Sequence[str], scratch: Path) -> Run:
+    """One child process: its wall and CPU time and its own peak RSS (kB).
+
+    The peak comes from ``/usr/bin/time -f %M`` where it exists: a child forked from
+    this (larger) Python would count this process's pages in its ``ru_maxrss`` until it
+    execs, so a small launcher gives the true figure. Without it, ``os.wait4`` gives an
+    upper bound.
+    """
+    out_path, err_path = scratch / "stdout.txt", scratch / "stderr.txt"
+    rss_path = scratch / "rss.txt"
+    rss_path.write_text("")
+    launcher = [str(TIME), "-f", "%M", "-o", str(rss_path)] if TIME.exists() else []
+    with out_path.open("w") as out, err_path.open("w") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen([*launcher, *command], cwd=REPO, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    reported = rss_path.read_text().split()
+    max_rss = int(reported[-1]) if reported and reported[-1].isdigit() else int(usage.ru_maxrss)
+    return Run(
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        max_rss,
+        child.returncode,
+        out_path.read_text(errors="replace"),
+        err_path.read_text(errors="replace"),
+    )
+
+
+def measure(command: Sequence[str], runs: int, scratch: Path, what: str) -> Measured:
+    progress(f"{what}: {' '.join(command)} (x{runs})")
+    result = Measured()
+    for _ in range(runs):
+        result.runs.append(run_once(command, scratch))
+        if result.last.code != 0:
+            progress(f"  failed with exit {result.last.code}:\n{tail(result.last)}")
+            break
+    return result
+
+
+def tail(run: Run, lines: int = 15) -> str:
+    text = (run.stderr.strip() or run.stdout.strip()).splitlines()
+    return "\n".join("    " + line for line in text[-lines:])
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def briefgen_command() -> list[str]:
+    script = Path(sys.executable).parent / "briefgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "briefgen"]
+
+
+# --- the machine ------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or platform.machine()
+    found = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
+    return found.group(1).strip() if found else platform.machine()
+
+
+def git(*args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return done.stdout.strip()
+
+
+def describe_briefgen() -> str:
+    probe = subprocess.run(  # not from REPO: "-c" would put the working tree first
+        [sys.executable, "-c", "import briefgen; print(briefgen.__version__, briefgen.__file__)"],
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+    )
+    version, _, location = probe.stdout.strip().partition(" ")
+    package = Path(location).parent if location else Path("?")
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    if package.is_relative_to(REPO):
+        dirty = git("status", "--porcelain", "--", "briefgen")
+        state = " plus uncommitted changes in briefgen/" if dirty else ""
+        return f"briefgen {version}: this working tree, commit {commit}{state}"
+    return f"briefgen {version} imported from {package} (this repository is at commit {commit})"
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def header(start_load: str) -> list[str]:
+    cores = os.cpu_count() or 0
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    memory = "/usr/bin/time -f %M" if TIME.exists() else "os.wait4 ru_maxrss (upper bound)"
+    return [
+        f"Date: {date.today().isoformat()}",
+        f"Machine: {cpu_model()}, {cores} cores, {platform.system()} {platform.machine()}, "
+        f"{python}",
+        describe_briefgen(),
+        f"Load average (1, 5, 15 min) at start: {start_load}; at end: {load_average()}",
+        f"Peak RSS from {memory}",
+        "",
+    ]
+
+
+# --- the table --------------------------------------------------------------------------
+
+
+Row = tuple[str, ...]
+HEADINGS = (
+    "step",
+    "input",
+    "runs",
+    "wall s (median)",
+    "CPU s (median)",
+    "rate (CPU)",
+    "peak RSS (MB)",
+    "notes",
+)
+
+
+def row(step: str, given: str, result: Measured, rate: str = "", note: str = "") -> Row:
+    if not result.ok:
+        failed = f"failed: exit {result.last.code}"
+        return (step, given, str(len(result.runs)), "", "", "", "", failed)
+    return (
+        step,
+        given,
+        str(len(result.runs)),
+        f"{result.seconds:.2f}",
+        f"{result.cpu:.2f}",
+        rate,
+        f"{result.rss_mb:.0f}",
+        note,
+    )
+
+
+def table(rows: list[Row]) -> list[str]:
+    align = ("---", "---", "---:", "---:", "---:", "---:", "---:", "---")
+    lines = ["| " + " | ".join(HEADINGS) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return lines
+
+
+_SLIDES = re.compile(r"\((\d+) slides")
+
+
+def slides_in(output: str) -> int | None:
+    found = _SLIDES.search(output)
+    return int(found.group(1)) if found else None
+
+
+def deck_mix(path: Path) -> Mix:
+    """Text, table and chart slides in a built deck, by their layouts."""
+    from pptx import Presentation
+
+    counts = {"text": 0, "table": 0, "chart": 0}
+    for slide in Presentation(str(path)).slides:
+        name = slide.slide_layout.name.lower()
+        kind = "table" if "table" in name else "chart" if "chart" in name else "text"
+        counts[kind] += 1
+    return Mix(counts["text"], counts["table"], counts["chart"])
+
+
+def per_thousand(seconds: float, figures: int) -> str:
+    return f"{seconds / figures * 1000:.2f} s/1k figures"
+
+
+def per_slide(seconds: float, slides: int) -> str:
+    return f"{seconds / slides:.3f} s/slide" if slides else ""
+
+
+def benchmark(sizes: Sizes, work: Path) -> list[Row]:
+    bg = briefgen_command()
+    rows: list[Row] = []
+
+    baseline = measure([sys.executable, "-c", "pass"], sizes.help_runs, work, "python")
+    rows.append(row("python -c pass (baseline)", "", baseline, note="interpreter start only"))
+    helped = measure([*bg, "--help"], sizes.help_runs, work, "help")
+    rows.append(row("`briefgen --help`, cold", "", helped, note="new process each run"))
+
+    if (REPO / REAL_SOURCES).is_dir():
+        checked = measure(
+            [*bg, "check", REAL_PACK, "--sources", REAL_SOURCES], sizes.runs, work, "real check"
+        )
+        figures = _figures_in(checked.last.stdout)
+        rows.append(
+            row(
+                "`check` real pack",
+                f"alibaba-ai-2025, {figures or '?'} figures",
+                checked,
+                per_thousand(checked.cpu, figures) if figures else "",
+            )
+        )
+        out = work / "real-out"
+        built = measure(
+            [*bg, "build", REAL_PACK, "--sources", REAL_SOURCES, "--out", str(out)],
+            sizes.runs,
+            work,
+            "real build",
+        )
+        slides = slides_in(built.last.stdout) or 0
+        rows.append(
+            row(
+                "`build` real pack",
+                f"alibaba-ai-2025, {slides} slides",
+                built,
+                per_slide(built.cpu, slides),
+                "verified (`--sources`)",
+            )
+        )
+    else:
+        progress(f"no {REAL_SOURCES} beside the repository: the real pack is skipped")
+
+    for figures in sizes.check_figures:
+        folder = work / f"check-{figures}"
+        made = generate(
+            folder, figures=figures, pillars=8, risks=20, sources=sizes.check_sources, seed=0
+        )
+        command = [*bg, "check", str(made.pack), "--sources", str(made.sources)]
+        checked = measure(command, sizes.runs, work, f"check {figures}")
+        note = "" if "(100.0%)" in checked.last.stdout else "coverage below 100%"
+        rows.append(
+            row(
+                "`check` synthetic",
+                f"{figures:,} figures, {sizes.check_sources} sources "
+                f"({made.source_bytes / 1e6:.2f} MB)",
+                checked,
+                per_thousand(checked.cpu, figures),
+                note,
+            )
+        )
+
+    for target, figures, pillars, risks, sources in sizes.builds:
+        folder = work / f"build-{figures}"
+        made = generate(
+            folder, figures=figures, pillars=pillars, risks=risks, sources=sources, seed=0
+        )
+        out = folder / "out"
+        command = [
+            *bg,
+            *("build", str(made.pack), "--sources", str(made.sources), "--out", str(out)),
+        ]
+        built = measure(command, sizes.runs, work, f"build {target} slides")
+        slides = slides_in(built.last.stdout) or 0
+        rows.append(
+            row(
+                "`build` synthetic",
+                f"{figures:,} figures, {pillars} pillars, {risks} risks, {sources} sources "
+                f"-> {slides} slides",
+                built,
+                per_slide(built.cpu, slides),
+                "verified (`--sources`)",
+            )
+        )
+        if not built.ok or not slides:
+            continue
+        mix = deck_mix(out / "pack-default.pptx")
+        floor = measure(
+            [
+                sys.executable,
+                str(HERE / "floor.py"),
+                str(mix.slides),
+                "--mix",
+                f"{mix.text},{mix.tables},{mix.charts}",
+            ],
+            sizes.runs,
+            work,
+            f"floor {mix.slides} slides",
+        )
+        ratio = ""
+        if floor.ok:
+            ratio = (
+                f"build/floor {built.cpu / floor.cpu:.1f}x CPU, "
+                f"{built.seconds / floor.seconds:.1f}x wall"
+            )
+        rows.append(
+            row(
+                "floor (bare python-pptx)",
+                f"{mix.slides} slides: {mix}",
+                floor,
+                per_slide(floor.cpu, mix.slides),
+                ratio,
+            )
+        )
+    return rows
+
+
+_TOTALS = re.compile(r"(\d+)/(\d+) figures verified")
+
+
+def _figures_in(output: str) -> int:
+    found = _TOTALS.search(output)
+    return int(found.group(2)) if found else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each")
+    parser.add_argument("--keep", action="store_true", help="keep the generated packs")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
+    start_load = load_average()
+    try:
+        rows = benchmark(sizes, work)
+        lines = header(start_load)
+    finally:
+        if args.keep:
+            progress(f"generated packs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\n".join(lines + table(rows)))
+    return 0 if not any(r[-1].startswith("failed") for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
