@@ -6,13 +6,14 @@ and nothing is written when verification fails (unless asked to skip it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.errors import Problem, TemplateError, VerificationError
+from briefgen.errors import Problem, RenderError, TemplateError, VerificationError
 from briefgen.load import LoadedPack, load_pack
-from briefgen.resolve import resolve_pack
+from briefgen.resolve import Resolved, resolve_pack
 from briefgen.safety import check_pptx
 from briefgen.verify import Report, verify_pack
 
@@ -89,6 +90,53 @@ def _template(options: BuildOptions, loaded: LoadedPack) -> Template:
         raise TemplateError(str(exc), relocated) from None
 
 
+_SECTION_OF_KIND = {
+    "pillar": "pillars",
+    "pillars": "pillars",
+    "risks": "risks",
+    "risk_matrix": "risks",
+    "summary": "meta",
+    "key_figures": "meta",
+    "table": "highlights",
+    "appendix": "figures",
+    "sources": "sources",
+    "conflicts": "resolutions",
+}
+
+
+def _overflow_path(problem: Problem, loaded: LoadedPack) -> tuple[str | int, ...]:
+    """The pack item a slide could not hold: named in the message, else its section."""
+    kind = (problem.field or "").removeprefix("slides.")
+    section = _SECTION_OF_KIND.get(kind, "meta")
+    if section in ("pillars", "risks"):
+        named = [(p.id, p.title) for p in loaded.pack.pillars]
+        if section == "risks":
+            named = [(r.id, r.title) for r in loaded.pack.risks]
+        for i, (ident, title) in enumerate(named):
+            if f"'{ident}'" in problem.message or f"'{title[:60]}'" in problem.message:
+                return (section, i)
+    return (section,) if section != "meta" else ("meta", "summary")
+
+
+def _located_render(
+    render: Callable[[Resolved, Template], bytes],
+    resolved: Resolved,
+    template: Template,
+    loaded: LoadedPack,
+) -> bytes:
+    """Render the deck; content too long for a slide is reported at the pack item it came from."""
+    try:
+        return render(resolved, template)
+    except RenderError as exc:
+        located = [
+            replace(p, **loaded.where(_overflow_path(p, loaded)))
+            if p.code == "deck-overflow" and p.file is None
+            else p
+            for p in exc.problems
+        ]
+        raise RenderError(str(exc), located) from None
+
+
 def check(options: BuildOptions) -> Report:
     """Verify a pack against its sources and audit its brief and template; never writes."""
     from briefgen.audit import (
@@ -136,7 +184,7 @@ def render_outputs(options: BuildOptions) -> Rendered:
     stem = f"{pack_slug(options.pack_dir)}-{template.name}"
     deck_path = options.out_dir / f"{stem}.pptx"
     brief_path = options.out_dir / f"{stem}.md"
-    deck = render_deck(resolved, template)
+    deck = _located_render(render_deck, resolved, template, loaded)
     brief = render_brief(resolved, template.root, template.manifest.brief)
     check_budget(brief, str(brief_path))
     allowed = allowed_values(resolved)

@@ -950,16 +950,11 @@ LONG = " ".join(["Demand for cloud services may soften across the region"] * 36)
 def test_deck_overflow_table_row(case: Path) -> None:
     (case / "pack" / "risks.yaml").write_text(RISK.format(detail=LONG), encoding="utf-8")
     line = _one(_build(case), "deck-overflow", 2)
-    assert "a row of 'Key risks' does not fit" in line and "even at the smallest" in line
+    assert "the row 'Demand' of 'Key risks' does not fit" in line and "even at the smallest" in line
     assert not (case / "out").exists()
 
 
 @covers("deck-overflow")
-@pytest.mark.xfail(
-    strict=True,
-    reason="deck-overflow carries no file or line ('<pack>: slides.risks: ...'): it does "
-    "not say which pack item is too long",
-)
 def test_deck_overflow_names_the_pack_item(case: Path) -> None:
     risks = case / "pack" / "risks.yaml"
     risks.write_text(RISK.format(detail=LONG), encoding="utf-8")

@@ -109,7 +109,8 @@ def table_slides(
         if _height(deck, columns, widths, page, size) > geometry.room(
             box, _row_sources(page, deck)
         ):
-            raise too_big(f"a row of '{title}'", spec)
+            first = "".join(span.text for para in page[0][0] for span in para.spans)
+            raise too_big(f"the row '{first[:60]}' of '{title}'", spec)
     for index, page in enumerate(pages):
         writer = SlideWriter(deck, spec, continued(title, index, len(pages)))
         region = writer.region("table")
