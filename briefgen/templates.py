@@ -313,7 +313,7 @@ def _validate(doc: YamlDoc) -> Manifest:
             line = doc.line_of(_existing_prefix(doc, loc))
             problems.append(
                 Problem(
-                    f"manifest-{error['type'].replace('_', '-')}",
+                    "template-invalid",
                     message,
                     doc.file,
                     line,

@@ -840,12 +840,6 @@ def test_template_fault_is_located(case: Path, templates: Path, fault: Fault) ->
 
 
 @covers("template-invalid")
-@pytest.mark.xfail(
-    strict=True,
-    reason="a manifest value that fails validation is reported as manifest-<pydantic type> "
-    "(here manifest-less-than-equal), a code docs/problems.md does not list, not "
-    "template-invalid",
-)
 def test_template_invalid_manifest(case: Path, templates: Path) -> None:
     manifest = templates / "default" / "manifest.yaml"
     _edit(manifest, "  size: 9\n", "  size: 99\n")

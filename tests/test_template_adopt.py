@@ -106,7 +106,7 @@ def test_broken_template_is_reported_and_others_still_listed(
     result = invoke("templates")
     assert result.exit_code == 2
     assert "teaser" in result.output
-    assert "manifest.yaml" in result.output and "[manifest-missing]" in result.output
+    assert "manifest.yaml" in result.output and "[template-invalid]" in result.output
 
 
 def test_unknown_template_names_the_available_ones_and_the_search_path(tmp_path: Path) -> None:
