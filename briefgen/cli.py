@@ -110,6 +110,20 @@ def _root(
     """
 
 
+TemplateOption = Annotated[
+    str | None, typer.Option("--template", "-t", help="Template name (default: the pack's).")
+]
+SourcesOption = Annotated[
+    Path | None, typer.Option("--sources", "-s", help="Folder holding the source documents.")
+]
+RequiredSourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", "-s", help="Folder holding the source documents (required)."),
+]
+TemplatesOption = Annotated[
+    Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
+]
+
 PackArg = Annotated[
     Path, typer.Argument(help="The pack folder (holds pack.yaml).", show_default=False)
 ]
@@ -119,16 +133,10 @@ PackArg = Annotated[
 @user_errors
 def build(
     pack: PackArg,
-    template: Annotated[
-        str | None, typer.Option("--template", "-t", help="Template name (default: the pack's).")
-    ] = None,
+    template: TemplateOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
-    sources: Annotated[
-        Path | None, typer.Option("--sources", "-s", help="Folder holding the source documents.")
-    ] = None,
-    templates: Annotated[
-        Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
-    ] = None,
+    sources: SourcesOption = None,
+    templates: TemplatesOption = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Write the outputs even when checks fail.")
     ] = False,
@@ -176,10 +184,7 @@ FormatOption = Annotated[
 @user_errors
 def check(
     pack: PackArg,
-    sources: Annotated[
-        Path | None,
-        typer.Option("--sources", "-s", help="Folder holding the source documents (required)."),
-    ] = None,
+    sources: RequiredSourcesOption = None,
     fmt: FormatOption = "text",
     output: Annotated[
         Path | None, typer.Option("--output", help="Write the report to this file, not stdout.")
@@ -187,9 +192,7 @@ def check(
     template: Annotated[
         str | None, typer.Option("--template", "-t", help="Template whose brief is audited.")
     ] = None,
-    templates: Annotated[
-        Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
-    ] = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Prove every figure against its source: quotes, values, derivations, conflicts.
 

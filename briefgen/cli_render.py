@@ -7,25 +7,27 @@ from typing import Annotated
 
 import typer
 
-from briefgen.cli import PackArg, app, err, user_errors
+from briefgen.cli import (
+    PackArg,
+    SourcesOption,
+    TemplateOption,
+    TemplatesOption,
+    app,
+    err,
+    user_errors,
+)
 
 
 @app.command()
 @user_errors
 def preview(
     pack: PackArg,
-    template: Annotated[
-        str | None, typer.Option("--template", "-t", help="Template name (default: the pack's).")
-    ] = None,
+    template: TemplateOption = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder whose preview/ gets the pictures.")
     ] = Path("out"),
-    sources: Annotated[
-        Path | None, typer.Option("--sources", "-s", help="Folder holding the source documents.")
-    ] = None,
-    templates: Annotated[
-        Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
-    ] = None,
+    sources: SourcesOption = None,
+    templates: TemplatesOption = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Draw the deck even when checks fail.")
     ] = False,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from briefgen.cli import app, err, user_errors
+from briefgen.cli import TemplatesOption, app, err, user_errors
 
 if TYPE_CHECKING:
     from briefgen.templates import Template
@@ -39,9 +39,6 @@ def _template_group() -> None:
     """
 
 
-TemplatesOption = Annotated[
-    Path | None, typer.Option("--templates", help="Extra folder searched first for templates.")
-]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")]
 
 
