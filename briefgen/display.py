@@ -6,6 +6,7 @@ the same figure two ways, and the output audit can predict each token.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -149,3 +150,17 @@ def quarter_ended(period: Period) -> str:
     return (
         f"quarter to {day(period.end)}" if _months_spanned(period) == 3 else calendar_label(period)
     )
+
+
+FOOTNOTE_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT = str.maketrans("0123456789", FOOTNOTE_DIGITS)
+
+
+def superscript(number: int) -> str:
+    """``3`` -> ``³``: a footnote mark that no reader or audit takes for a quantity."""
+    return str(number).translate(_SUPERSCRIPT)
+
+
+def marks(numbers: Iterable[int]) -> str:
+    """``¹`` or, for several sources, ``¹,³``: never ``¹³``, which reads as note thirteen."""
+    return ",".join(superscript(n) for n in sorted(set(numbers)))

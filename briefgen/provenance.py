@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from briefgen import __version__
+from briefgen import __version__, display
 from briefgen.errors import BriefgenError, Problem
 from briefgen.quantities import Quantity, find_quantities
 
@@ -429,8 +429,8 @@ def decimal_key(text: str) -> Decimal | None:
 _PAGE_MARK = re.compile(r"\(\d+/\d+\)")
 
 
-_MARKS = str.maketrans(dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹", " "))
-_FOOTNOTE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹,]* ")
+_MARKS = str.maketrans(dict.fromkeys(display.FOOTNOTE_DIGITS, " "))
+_FOOTNOTE = re.compile(f"[{display.FOOTNOTE_DIGITS}][{display.FOOTNOTE_DIGITS},]* ")
 
 
 def measures(text: str) -> list[Quantity]:
@@ -456,8 +456,6 @@ class _Matcher:
     """Which figure a number on a slide is: by its value and the form it is shown in."""
 
     def __init__(self, resolved: Resolved) -> None:
-        from briefgen import display
-
         self.resolved = resolved
         self.by_value: dict[Decimal, list[str]] = {}
         self.forms: dict[str, set[str]] = {}

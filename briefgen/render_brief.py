@@ -36,15 +36,6 @@ class Footnote:
     text: str
 
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-
-
-def marker(number: int) -> str:
-    """``3`` -> ``³``: a footnote mark that no reader or audit takes for a quantity."""
-    return str(number).translate(_SUPERSCRIPT)
-
-
 class _Notes:
     """Source notes in order of first use, one per source, marked ¹ ² ³.
 
@@ -56,22 +47,22 @@ class _Notes:
     def __init__(self, resolved: Resolved) -> None:
         self.resolved = resolved
         self.used: dict[str, Footnote] = {}
+        self.numbers: dict[str, int] = {}
 
     def cite(self, view: FigureView) -> str:
-        """``¹`` or, for a figure with several sources, ``¹,²`` (never ``¹²``, which reads
-        as note twelve), as the deck writes them."""
-        marks = [self._mark(source) for source in view.sources]
-        return ",".join(sorted(set(marks), key=lambda m: (len(m), m.translate(_PLAIN))))
+        """The marks of the figure's sources, written as the deck writes them."""
+        return display.marks(self._number(source) for source in view.sources)
 
-    def _mark(self, source_id: str) -> str:
+    def _number(self, source_id: str) -> int:
         if source_id not in self.used:
             source = self.resolved.sources[source_id]
             parts = [escape(source.publisher or source.author or ""), f"*{escape(source.title)}*"]
             if source.published:
                 parts.append(display.day(source.published))
             text = ", ".join(p for p in parts if p)
-            self.used[source_id] = Footnote(marker(len(self.used) + 1), text)
-        return self.used[source_id].label
+            self.numbers[source_id] = len(self.used) + 1
+            self.used[source_id] = Footnote(display.superscript(self.numbers[source_id]), text)
+        return self.numbers[source_id]
 
     def all(self) -> list[Footnote]:
         return list(self.used.values())

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from pptx import Presentation
 
-from briefgen.deck.cite import marker_text, source_label, superscript
+from briefgen.deck.cite import source_label
 from briefgen.deck.fit import best_size, line_count, paginate, text_width
+from briefgen.display import marks as marker_text
+from briefgen.display import superscript
 from briefgen.errors import RenderError, TemplateError
 from briefgen.load import load_pack
 from briefgen.render_deck import render_deck

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from briefgen.display import marks, superscript
 from briefgen.models import Derivation, Source
 from briefgen.resolve import FigureView, Resolved
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _WORDS = [
     "zero",
     "one",
@@ -29,15 +29,6 @@ _WORDS = [
     "eleven",
     "twelve",
 ]
-
-
-def superscript(number: int) -> str:
-    return str(number).translate(_SUPERSCRIPT)
-
-
-def marker_text(numbers: Iterable[int]) -> str:
-    """``¹`` or ``¹,³``: the marker for a list of source numbers."""
-    return ",".join(superscript(n) for n in sorted(set(numbers)))
 
 
 def source_label(source: Source) -> str:
@@ -68,7 +59,7 @@ class SlideCitations:
                 self.figures.append(figure_id)
             numbers.extend(self._number(s) for s in self.resolved.figures[figure_id].sources)
         numbers.extend(self._number(s) for s in source_ids)
-        return marker_text(numbers)
+        return marks(numbers)
 
     def footnotes(self) -> list[str]:
         """The slide's numbered source lines, in number order."""
