@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import PackError, Problem, ProblemLog, did_you_mean
+from briefgen.memory import collector_paused
 from briefgen.models import Pack, PackMeta
 from briefgen.yamlsrc import PathKey, YamlDoc, dotted, read_yaml
 
@@ -39,21 +41,73 @@ class Origin:
     line: int | None
 
 
+class Places:
+    """Where each part of the merged pack was written, looked up when a problem needs it.
+
+    Each list item, metadata key and map section of the merged pack is mapped to the
+    file and path it came from; the line is found in that file's own line map only
+    when asked, rather than copied for every value of a large pack.
+    """
+
+    def __init__(self) -> None:
+        self.parts: dict[PathKey, tuple[YamlDoc, PathKey]] = {}
+        self.sections: dict[PathKey, Origin] = {}
+        self.holders: dict[str, list[YamlDoc]] = {}  # the files each section came from
+
+    def hold(self, section: str, doc: YamlDoc) -> None:
+        docs = self.holders.setdefault(section, [])
+        if not any(held is doc for held in docs):
+            docs.append(doc)
+
+    def get(self, path: PathKey) -> Origin | None:
+        """Origin of the deepest known node on ``path`` (a merged-pack path), if any."""
+        for cut in (2, 1):
+            part = self.parts.get(path[:cut]) if len(path) >= cut else None
+            if part is None:
+                continue
+            doc, src = part
+            rest = path[cut:]
+            for depth in range(len(rest), -1, -1):
+                line = doc.lines.get((*src, *rest[:depth]))
+                if line is not None:
+                    return Origin(doc.file, line)
+        return self.sections.get(path[:1])
+
+    def every_origin(self) -> dict[PathKey, Origin]:
+        """The origin of every value of the merged pack, by path."""
+        found: dict[PathKey, Origin] = dict(self.sections)
+        for dest, (doc, src) in self.parts.items():
+            for path, line in doc.lines_under(src):
+                found[dest + path[len(src) :]] = Origin(doc.file, line)
+        return found
+
+
 @dataclass(frozen=True)
 class LoadedPack:
     """A validated pack and where each of its parts was written."""
 
     pack: Pack
     root: Path
-    origins: dict[PathKey, Origin]
+    places: Places
 
     def origin(self, path: PathKey) -> Origin:
         """Origin of the deepest known node on ``path`` (model path, e.g. ``("figures", 3)``)."""
-        for cut in range(len(path), -1, -1):
-            found = self.origins.get(path[:cut])
-            if found is not None:
-                return found
-        return Origin(str(self.root / PACK_FILE), None)
+        return self.places.get(path) or Origin(str(self.root / PACK_FILE), None)
+
+    def files(self, *sections: str) -> tuple[tuple[str, str], ...]:
+        """The YAML files that hold any of ``sections``, each with its content's SHA-256.
+
+        Equal answers mean those sections, and the line each of their values was
+        written on, are unchanged: a cheap key for work that reads only them.
+        """
+        held = self.places.holders
+        found = {(doc.file, doc.digest): None for name in sections for doc in held.get(name, ())}
+        return tuple(found)
+
+    @cached_property
+    def origins(self) -> dict[PathKey, Origin]:
+        """The origin of every value of the pack, by path; made on first use (large)."""
+        return self.places.every_origin()
 
     def where(self, path: PathKey) -> dict[str, Any]:
         """Keyword arguments locating a :class:`Problem` at ``path``."""
@@ -70,7 +124,7 @@ class _Assembler:
 
     def __init__(self) -> None:
         self.data: dict[str, Any] = {"meta": {}}
-        self.origins: dict[PathKey, Origin] = {}
+        self.places = Places()
         self.log = ProblemLog()
 
     def add(self, doc: YamlDoc, is_pack_file: bool) -> None:
@@ -100,10 +154,12 @@ class _Assembler:
             )
             return
         items = self.data.setdefault(key, [])
+        self.places.hold(key, doc)
+        parts = self.places.parts
         for i, item in enumerate(value):
-            self._remember(doc, (key, i), (key, len(items)))
+            parts[(key, len(items))] = (doc, (key, i))
             items.append(item)
-        self.origins.setdefault((key,), Origin(doc.file, doc.line_of((key,))))
+        self.places.sections.setdefault((key,), Origin(doc.file, doc.line_of((key,))))
 
     def _add_once(
         self, doc: YamlDoc, src: PathKey, dest: PathKey, value: Any, into: dict[str, Any]
@@ -119,11 +175,8 @@ class _Assembler:
             )
             return
         into[name] = value
-        self._remember(doc, src, dest)
-
-    def _remember(self, doc: YamlDoc, src: PathKey, dest: PathKey) -> None:
-        for path, line in doc.lines_under(src):
-            self.origins[dest + path[len(src) :]] = Origin(doc.file, line)
+        self.places.parts[dest] = (doc, src)
+        self.places.hold(str(dest[0]), doc)
 
     def _unknown_section(self, doc: YamlDoc, key: str) -> None:
         known = [*LIST_SECTIONS, *MAP_SECTIONS]
@@ -137,6 +190,7 @@ class _Assembler:
         )
 
 
+@collector_paused
 def load_pack(root: Path) -> LoadedPack:
     """Read, merge and validate the pack in ``root``; every problem is raised in one PackError."""
     assembler = _Assembler()
@@ -174,14 +228,17 @@ def load_pack(root: Path) -> LoadedPack:
     # the wrong type: the problem already reported on its line says what is wrong.
     sections = {*LIST_SECTIONS, *MAP_SECTIONS}
     reported = {(p.file, p.line) for p in log.problems}
+    pack, problems = _validate(assembler, root)
     log.extend(
         p
-        for p in _validate(assembler, root)
+        for p in problems
         if not (unreadable and p.code == "field-missing" and p.field in sections)
         and (p.file, p.line) not in reported
     )
     log.raise_if_errors(PackError, f"{root}: the pack has errors")
-    loaded = LoadedPack(Pack.model_validate(assembler.data), root, assembler.origins)
+    if pack is None:  # every problem was one already reported, which stops the run above
+        pack = Pack.model_validate(assembler.data)
+    loaded = LoadedPack(pack, root, assembler.places)
     for path, day in _dates(loaded.pack, ()):
         if not FIRST_DAY <= day <= LAST_DAY:
             log.error(
@@ -201,12 +258,29 @@ def _dates(value: Any, path: PathKey) -> list[tuple[PathKey, date]]:
     if isinstance(value, BaseModel):
         return [
             found
-            for name in type(value).model_fields
+            for name in _date_fields(type(value))
             for found in _dates(getattr(value, name), (*path, name))
         ]
     if isinstance(value, list):
         return [found for i, item in enumerate(value) for found in _dates(item, (*path, i))]
     return []
+
+
+@cache
+def _date_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that can hold a date, at any depth: the rest need no visit."""
+    return tuple(
+        name for name, info in model.model_fields.items() if _may_hold_date(info.annotation)
+    )
+
+
+def _may_hold_date(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        if issubclass(annotation, date):
+            return True
+        if issubclass(annotation, BaseModel):
+            return bool(_date_fields(annotation))
+    return any(_may_hold_date(arg) for arg in get_args(annotation))
 
 
 def _read_files(root: Path, assembler: _Assembler) -> list[str]:
@@ -275,22 +349,18 @@ def _model_path(path: PathKey) -> PathKey:
     return path[1:] if path[:1] == ("meta",) else path
 
 
-def _validate(assembler: _Assembler, root: Path) -> list[Problem]:
+def _validate(assembler: _Assembler, root: Path) -> tuple[Pack | None, list[Problem]]:
     try:
-        Pack.model_validate(assembler.data)
+        return Pack.model_validate(assembler.data), []
     except ValidationError as exc:
-        return [_problem_for(error, tuple(error["loc"]), assembler, root) for error in exc.errors()]
-    return []
+        problems = [
+            _problem_for(error, tuple(error["loc"]), assembler, root) for error in exc.errors()
+        ]
+        return None, problems
 
 
 def _problem_for(error: Any, loc: PathKey, assembler: _Assembler, root: Path) -> Problem:
-    origin = None
-    for cut in range(len(loc), 0, -1):
-        origin = assembler.origins.get(loc[:cut])
-        if origin is not None:
-            break
-    if origin is None:
-        origin = Origin(str(root / PACK_FILE), None)
+    origin = assembler.places.get(loc) or Origin(str(root / PACK_FILE), None)
     kind, message = error["type"], error["msg"]
     field = dotted(_model_path(loc))
     if kind == "extra_forbidden":
@@ -321,8 +391,6 @@ def _allowed_fields(loc: PathKey) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> Any:
-    from typing import get_args
-
     if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
         return annotation
     for arg in get_args(annotation):

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -157,10 +158,12 @@ class IndexedSource:
 
     source: SourceText
     normal: str
-    normal_to_source: list[int]
+    # Arrays of machine ints, not lists: for a source of a megabyte they are a few
+    # megabytes, not tens, and hold no objects for the garbage collector to visit.
+    normal_to_source: Sequence[int]
     compact: str
-    gap_at: list[int]
-    removed_by: list[int]
+    gap_at: Sequence[int]
+    removed_by: Sequence[int]
 
     def normal_index(self, compact_index: int) -> int:
         slot = bisect_right(self.gap_at, compact_index) - 1
@@ -180,7 +183,14 @@ def index_source(source: SourceText) -> IndexedSource:
         removed += end - start
         removed_by.append(removed)
     compact = _compact(normal)
-    return IndexedSource(source, normal, normal_to_source, compact, gap_at, removed_by)
+    return IndexedSource(
+        source,
+        normal,
+        array("q", normal_to_source),
+        compact,
+        array("q", gap_at),
+        array("q", removed_by),
+    )
 
 
 def find_quote(quote: str, source: SourceText | IndexedSource) -> QuoteMatch | None:

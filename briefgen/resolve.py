@@ -7,12 +7,13 @@ prose and broken derivations are all collected and raised together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from briefgen import display
 from briefgen.errors import PackError, Problem, ProblemLog, did_you_mean
 from briefgen.load import LoadedPack
+from briefgen.memory import collector_paused
 from briefgen.models import (
     Basis,
     Chart,
@@ -149,6 +150,7 @@ class Resolved:
 NAKED_CODES = frozenset({"prose-naked-figure"})
 
 
+@collector_paused
 def resolve_pack(loaded: LoadedPack, *, keep_naked: bool = False) -> Resolved:
     """Check every cross-reference in the pack and build the renderers' view of it.
 
@@ -168,6 +170,8 @@ class _Resolver:
         self.figures = {f.id: f for f in self.pack.figures}
         self.source_ids = {s.id for s in self.pack.sources}
         self.names: list[str] = []
+        # Figures by metric, entity, period and basis, in pack order, for the table.
+        self._by_identity: dict[tuple[object, ...], list[FigureView]] | None = None
 
     def _error(self, code: str, message: str, path: PathKey, **extra: str | None) -> None:
         self.log.error(code, message, **self.loaded.where(path), **extra)
@@ -238,14 +242,13 @@ class _Resolver:
                 seen[ident] = i
 
     def _check_ids(
-        self, ids: Iterable[str], path: PathKey, known: Iterable[str], what: str
+        self, ids: Iterable[str], path: PathKey, known: Collection[str], what: str
     ) -> None:
-        known_set = set(known)
         for i, ident in enumerate(ids):
-            if ident not in known_set:
+            if ident not in known:
                 self._error(
                     f"unknown-{what}",
-                    f"unknown {what} '{ident}'{did_you_mean(ident, known_set)}",
+                    f"unknown {what} '{ident}'{did_you_mean(ident, known)}",
                     (*path, i),
                 )
 
@@ -391,8 +394,8 @@ class _Resolver:
             rows.append(TableRow(row.label, tuple(cells)))
         return Table(spec.title, columns, tuple(rows))
 
-    @staticmethod
     def _find(
+        self,
         metric: str,
         entity: str,
         period: object,
@@ -400,13 +403,17 @@ class _Resolver:
         currency: object,
         views: dict[str, FigureView],
     ) -> str | None:
-        for view in views.values():
-            f = view.figure
-            if (f.metric, f.entity, f.period, f.basis) != (metric, entity, period, basis):
-                continue
+        if self._by_identity is None:
+            self._by_identity = {}
+            for view in views.values():
+                f = view.figure
+                self._by_identity.setdefault((f.metric, f.entity, f.period, f.basis), []).append(
+                    view
+                )
+        for view in self._by_identity.get((metric, entity, period, basis), []):
             if view.set_aside_by is not None:
                 continue
-            if currency is not None and f.currency != currency:
+            if currency is not None and view.figure.currency != currency:
                 continue
-            return f.id
+            return view.figure.id
         return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
-import logging
 import re
 import stat
 from bisect import bisect_right
@@ -19,7 +18,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
@@ -75,15 +73,22 @@ def _clamp(offset: int, length: int) -> int:
     return min(max(offset, 0), length)
 
 
-def read_source(path: Path) -> SourceText:
-    """Read a source document, choosing the reader by the file's suffix."""
+def read_source(path: Path, data: bytes | None = None) -> SourceText:
+    """Read a source document, choosing the reader by the file's suffix.
+
+    ``data``, when given, is the file's content, already read (see :func:`fingerprint`).
+    """
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
         known = ", ".join(sorted(_READERS))
         shown = suffix or "(none)"
         raise SourceError(f"{path}: unsupported source type '{shown}' (expected one of {known})")
-    return reader(path)
+    if data is None:
+        data = _read_bytes(path)
+    elif len(data) > MAX_SOURCE_BYTES:
+        raise _too_large(path)
+    return reader(path, data)
 
 
 def sha256_of(path: Path) -> str:
@@ -93,6 +98,23 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def fingerprint(path: Path) -> tuple[str, bytes | None]:
+    """The file's SHA-256 and, when it is not too large to be a source, its content.
+
+    One read serves both the pin check and the reader, so the text checked is the
+    text pinned.
+    """
+    digest = hashlib.sha256()
+    with _reading(path), path.open("rb") as handle:
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+        digest.update(data)
+        if len(data) <= MAX_SOURCE_BYTES:
+            return digest.hexdigest(), data
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest(), None
 
 
 @contextmanager
@@ -120,8 +142,12 @@ def _read_bytes(path: Path) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
     if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: larger than {MAX_SOURCE_BYTES // 2**20} MB; cut it down")
+        raise _too_large(path)
     return data
+
+
+def _too_large(path: Path) -> SourceError:
+    return SourceError(f"{path}: larger than {MAX_SOURCE_BYTES // 2**20} MB; cut it down")
 
 
 def _decode_utf8(path: Path, data: bytes) -> str:
@@ -140,123 +166,26 @@ def _decode_utf8(path: Path, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_text(path: Path) -> SourceText:
-    return SourceText(path=path, format="text", text=_decode_utf8(path, _read_bytes(path)))
+def _read_text(path: Path, data: bytes) -> SourceText:
+    return SourceText(path=path, format="text", text=_decode_utf8(path, data))
 
 
 # --- HTML -------------------------------------------------------------------------------
 
-_BLOCK_TAGS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div",
-        "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
-        "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
-        "table", "tbody", "thead", "tfoot", "tr", "ul",
-    }
-)  # fmt: skip
-_SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title", "svg"})
-_NAV_TAGS = frozenset({"nav", "aside"})
-_FRAME_TAGS = frozenset({"header", "footer"})
-_CELL_TAGS = frozenset({"td", "th"})
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
-_Parts = list[str | None]  # None marks a block boundary
+def _read_html(path: Path, data: bytes) -> SourceText:
+    from briefgen.htmltext import article_text
 
-
-class _ArticleExtractor(HTMLParser):
-    """Collects text three ways at once: inside <article>, inside <main>, and in <body>.
-
-    Depth counters rather than a tag stack, because real pages leave tags unclosed and a
-    counter for the few container tags we care about survives that.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = dict.fromkeys(("article", "main", "skip", "nav", "frame", "pre"), 0)
-        self.article: _Parts = []
-        self.main: _Parts = []
-        self.body: _Parts = []
-
-    def _counter(self, tag: str) -> str | None:
-        if tag in ("article", "main", "pre"):
-            return tag
-        if tag in _SKIP_TAGS:
-            return "skip"
-        if tag in _NAV_TAGS:
-            return "nav"
-        if tag in _FRAME_TAGS:
-            return "frame"
-        return None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._boundary(tag)
-        counter = self._counter(tag)
-        if counter is not None:
-            self.depth[counter] += 1
-        if tag in _CELL_TAGS:
-            self._emit(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        counter = self._counter(tag)
-        if counter is not None and self.depth[counter] > 0:
-            self.depth[counter] -= 1
-        self._boundary(tag)
-
-    def handle_data(self, data: str) -> None:
-        if self.depth["pre"] > 0:
-            for index, line in enumerate(data.split("\n")):
-                if index:
-                    self._emit(None)
-                self._emit(line)
-        else:
-            self._emit(data)
-
-    def _boundary(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
-            self._emit(None)
-
-    def _emit(self, part: str | None) -> None:
-        depth = self.depth
-        if depth["skip"] or depth["nav"]:
-            return
-        if depth["article"]:
-            self.article.append(part)
-        if depth["main"]:
-            self.main.append(part)
-        if not depth["frame"]:
-            self.body.append(part)
-
-
-def _render_lines(parts: _Parts) -> str:
-    lines: list[str] = []
-    current: list[str] = []
-    for part in [*parts, None]:
-        if part is not None:
-            current.append(part)
-            continue
-        line = _HTML_SPACE.sub(" ", "".join(current)).strip()
-        if line:
-            lines.append(line)
-        current = []
-    return "\n".join(lines)
-
-
-def _read_html(path: Path) -> SourceText:
-    extractor = _ArticleExtractor()
-    extractor.feed(_decode_utf8(path, _read_bytes(path)))
-    extractor.close()
-    for parts in (extractor.article, extractor.main, extractor.body):
-        text = _render_lines(parts)
-        if text:
-            return SourceText(path=path, format="html", text=text)
+    text = article_text(_decode_utf8(path, data))
+    if text:
+        return SourceText(path=path, format="html", text=text)
     raise SourceError(f"{path}: HTML has no text in <article>, <main> or <body>")
 
 
 # --- PDF --------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path) -> SourceText:
-    data = _read_bytes(path)
+def _read_pdf(path: Path, data: bytes) -> SourceText:
     pages = _pdf_page_texts(path, data)
     if not any(page.strip() for page in pages):
         raise SourceError(f"{path}: PDF has no text layer; OCR it first")
@@ -296,6 +225,8 @@ def _pdf_page_texts(path: Path, data: bytes) -> list[str]:
 @contextmanager
 def _quiet_pypdf() -> Iterator[None]:
     """Hold back pypdf's log warnings about damaged files; we report what matters."""
+    import logging
+
     logger = logging.getLogger("pypdf")
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -305,7 +236,7 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-_READERS: dict[str, Callable[[Path], SourceText]] = {
+_READERS: dict[str, Callable[[Path, bytes], SourceText]] = {
     **dict.fromkeys(TEXT_SUFFIXES, _read_text),
     **dict.fromkeys(HTML_SUFFIXES, _read_html),
     **dict.fromkeys(PDF_SUFFIXES, _read_pdf),

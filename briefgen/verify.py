@@ -17,22 +17,70 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from briefgen import display
 from briefgen.conflicts import Disagreement, find_disagreements, idle_resolutions
 from briefgen.derive import recompute
 from briefgen.errors import Problem, Severity, SourceError
 from briefgen.load import LoadedPack
-from briefgen.models import Figure, Source
+from briefgen.memory import LastVersions, collector_paused
+from briefgen.models import Currency, Figure, Kind, Scale, Source
 from briefgen.quotes import (
     IndexedSource,
+    QuoteMatch,
+    ValueMatch,
     explain_quote_miss,
     find_quote,
     index_source,
     value_in_quote,
 )
 from briefgen.resolve import Resolved
-from briefgen.sources import read_source, sha256_of
+from briefgen.sources import fingerprint, read_source
+
+# The last index of each source file, with the digest of the bytes it was made from, so a
+# process that checks again and again (watch mode) reads and folds only changed sources.
+_indexed: LastVersions[IndexedSource] = LastVersions(512)
+
+
+def indexed_source(path: Path, digest: str, data: bytes | None = None) -> IndexedSource:
+    """The source at ``path``, read and indexed, or as indexed before for this ``digest``.
+
+    ``digest`` is the SHA-256 of ``data``, the file's content (read again when None).
+    """
+    found = _indexed.get(path, digest)
+    if found is None:
+        found = _indexed.put(path, digest, index_source(read_source(path, data)))
+    return found
+
+
+# Quote checks, remembered per indexed source and per figure value, so a long-running
+# process checks again only the citations an edit touched. Bounded by emptying.
+_MEMO_SIZE = 50_000
+_matches: WeakKeyDictionary[IndexedSource, dict[str, QuoteMatch | None]] = WeakKeyDictionary()
+_values: dict[tuple[str, str, Kind, Scale, Currency | None], ValueMatch] = {}
+
+
+def _find_quote(quote: str, indexed: IndexedSource) -> QuoteMatch | None:
+    found = _matches.setdefault(indexed, {})
+    if quote not in found:
+        if len(found) >= _MEMO_SIZE:
+            found.clear()
+        found[quote] = find_quote(quote, indexed)
+    return found[quote]
+
+
+def _value_in_quote(quote: str, figure: Figure) -> ValueMatch:
+    # str(value), not value: 280.15 and 280.150 are equal but claim different precision.
+    key = (quote, str(figure.value), figure.kind, figure.scale, figure.currency)
+    stated = _values.get(key)
+    if stated is None:
+        if len(_values) >= _MEMO_SIZE:
+            _values.clear()
+        stated = _values[key] = value_in_quote(
+            quote, figure.value, figure.kind, figure.scale, figure.currency
+        )
+    return stated
 
 
 @dataclass(frozen=True)
@@ -152,18 +200,18 @@ class _Verifier:
                 source=source.id,
             )
             return state
-        self._check_pin(source, target)
+        digest, data = fingerprint(target)
+        self._check_pin(source, digest)
         try:
-            state.indexed = index_source(read_source(target))
+            state.indexed = indexed_source(target, digest, data)
         except SourceError as exc:
             self.problem("source-unreadable", str(exc), path, source=source.id)
             return state
         state.usable = True
         return state
 
-    def _check_pin(self, source: Source, target: Path) -> None:
+    def _check_pin(self, source: Source, digest: str) -> None:
         index = self.source_index[source.id]
-        digest = sha256_of(target)
         if source.sha256 is None:
             self.problem(
                 "source-unpinned",
@@ -192,7 +240,7 @@ class _Verifier:
             if state is None or state.indexed is None:
                 holds = False  # the source's own problem is already reported
                 continue
-            match = find_quote(citation.quote, state.indexed)
+            match = _find_quote(citation.quote, state.indexed)
             if match is None:
                 why = explain_quote_miss(citation.quote, state.indexed)
                 detail = "" if why == "not found in source" else f": {why}"
@@ -205,9 +253,7 @@ class _Verifier:
                 )
                 holds = False
                 continue
-            stated = value_in_quote(
-                citation.quote, figure.value, figure.kind, figure.scale, figure.currency
-            )
+            stated = _value_in_quote(citation.quote, figure)
             if not stated.ok:
                 self.problem(
                     stated.code,
@@ -301,6 +347,7 @@ def _conflict_check(found: Disagreement) -> ConflictCheck:
     )
 
 
+@collector_paused
 def verify_pack(
     loaded: LoadedPack,
     resolved: Resolved,

@@ -1,21 +1,29 @@
 """YAML with line numbers.
 
-PyYAML's composer gives every node its position. We build plain Python data from
-the node tree ourselves, so that we can (a) remember the line of every value by
-its path, (b) refuse duplicate keys, which PyYAML silently accepts, and (c) keep
-numbers exact: a float scalar becomes a ``Decimal`` of the text as written.
+We build plain Python data from the parser's events ourselves, so that we can
+(a) remember the line of every value by its path, (b) refuse duplicate keys,
+which PyYAML silently accepts, and (c) keep numbers exact: a float scalar becomes
+a ``Decimal`` of the text as written.
 
 A pack may come from anyone, so reading it is bounded: only regular files of at
-most 5 MB are read; only the safe composer runs, and tags that would construct
+most 5 MB are read; only the safe parser runs, and tags that would construct
 objects are refused; nesting is limited before the tree is composed (libyaml's
 composer recurses in C, and a few hundred thousand ``[`` crash the process);
 aliases are refused, as one alias-laden line can expand to billions of values
 (the "billion laughs"); numbers too long to be a figure are refused before Python
 converts them; and characters no document can hold are reported with their line.
+
+Packs run to megabytes, so a well-formed file is read in one quick pass over
+libyaml's events, which stops at the first thing out of the ordinary (an alias, a
+tag, a duplicate or odd key, deep nesting, a refused number or a syntax error).
+Such a file is read again by :mod:`briefgen.yamlcheck`, which reports each of its
+problems where it is written. Parsed files are kept in memory by path and exact
+content, so a long-running process reads again only the files that changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -27,19 +35,23 @@ from typing import Any
 import yaml
 
 from briefgen.errors import Problem
+from briefgen.memory import LastVersions
 
 PathKey = tuple[str | int, ...]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TAG_INT = "tag:yaml.org,2002:int"
+TAG_FLOAT = "tag:yaml.org,2002:float"
+TAG_BOOL = "tag:yaml.org,2002:bool"
+TAG_NULL = "tag:yaml.org,2002:null"
+TAG_STR = "tag:yaml.org,2002:str"
+TAG_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+TAG_MAP = "tag:yaml.org,2002:map"
+TAG_SEQ = "tag:yaml.org,2002:seq"
+_TRUE = frozenset({"true", "yes", "on", "y"})
 _MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 50  # a pack nests about six levels; a manifest about five
-_MAX_KEY = 100
+MAX_KEY = 100
 MAX_REPEATS = 100  # problems of one kind listed for a file
 _MAX_DIGITS = 100  # significant digits, and the exponent's size, of a number
 # Characters that neither YAML nor a document's XML can hold: C0 controls but tab, line
@@ -48,18 +60,21 @@ _MAX_DIGITS = 100  # significant digits, and the exponent's size, of a number
 ILLEGAL_CHARS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
-_PLAIN_KEY = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+(?: [^\s\x00-\x1f\x7f-\x9f]+)*")
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
+PLAIN_KEY = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+(?: [^\s\x00-\x1f\x7f-\x9f]+)*")
 
 
 @dataclass
 class YamlDoc:
-    """A parsed file: its data and the line of each value, keyed by path."""
+    """A parsed file: its data and the line of each value, keyed by path.
+
+    Parsed files are cached and shared between reads of the same content: treat
+    ``data`` as read-only.
+    """
 
     file: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    digest: str = ""  # SHA-256 of the file's bytes, when read from a file
     _index: dict[PathKey, list[tuple[PathKey, int]]] | None = field(default=None, repr=False)
 
     def lines_under(self, prefix: PathKey) -> list[tuple[PathKey, int]]:
@@ -83,141 +98,12 @@ class YamlDoc:
         return None
 
 
-class _Builder:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.lines: dict[PathKey, int] = {}
-        self.problems: list[Problem] = []
-
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                return self._bad_tag(node, path)
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                return self._bad_tag(node, path)
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node, path)
-
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._problem(key_node, path, "yaml-key", "a key must be a plain name")
-                continue
-            key = str(key_node.value)
-            if key == "<<":
-                self._problem(key_node, path, "yaml-merge", "merge keys ('<<') are not supported")
-                continue
-            if not self._key_ok(key_node, key, path):
-                continue
-            if key in result:
-                first = self.lines.get((*path, key))
-                self._problem(
-                    key_node,
-                    (*path, key),
-                    "yaml-duplicate-key",
-                    f"duplicate key '{key}' (first at line {first})",
-                )
-                continue
-            result[key] = self.build(value_node, (*path, key))
-            self.lines[(*path, key)] = key_node.start_mark.line + 1
-        return result
-
-    def _key_ok(self, node: yaml.ScalarNode, key: str, path: PathKey) -> bool:
-        """A key becomes a field name in messages: it must be short, printable, one line."""
-        found = ILLEGAL_CHARS.search(key)
-        if found:
-            self._problem(node, path, "text-control-char", _control_message(found.group()))
-            return False
-        if len(key) > _MAX_KEY:
-            self._problem(
-                node, path, "yaml-key", f"a key of {len(key)} characters; keys are short names"
-            )
-            return False
-        if not _PLAIN_KEY.fullmatch(key):
-            self._problem(
-                node, path, "yaml-key", f"key {shorten(key)!r} is not a plain one-line name"
-            )
-            return False
-        return True
-
-    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        tag, text = node.tag, node.value
-        if tag in (_STR, _TIMESTAMP):
-            # Dates stay text: pydantic parses them and reports an impossible date
-            # at the right field instead of a YAML error.
-            found = ILLEGAL_CHARS.search(text)
-            if found:
-                # Raw control characters stop the YAML reader; these came from escapes.
-                self._problem(node, path, "text-control-char", _control_message(found.group()))
-                return None
-            return text
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return text.lower() in {"true", "yes", "on", "y"}
-        if tag in (_INT, _FLOAT):
-            return self._number(node, path)
-        return self._bad_tag(node, path)
-
-    def _number(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        text = node.value.replace("_", "")
-        digits = sum(c.isdigit() for c in text)
-        if digits > _MAX_DIGITS:
-            self._problem(
-                node,
-                path,
-                "yaml-number",
-                f"a number of {digits} digits is out of range; write large amounts with "
-                "'scale' (million, billion, trillion)",
-            )
-            return None
-        if node.tag == _INT:
-            try:
-                return int(text, 0)
-            except ValueError:
-                return node.value  # YAML 1.1 octal or base 60: let the field's type judge
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return node.value  # .inf, .nan: the field's validation reports it
-        if value.is_finite() and abs(value.adjusted()) > _MAX_DIGITS:
-            self._problem(
-                node,
-                path,
-                "yaml-number",
-                f"number {shorten(node.value)} is out of range (its exponent is over "
-                f"{_MAX_DIGITS})",
-            )
-            return None
-        return value
-
-    def _bad_tag(self, node: yaml.Node, path: PathKey) -> None:
-        self._problem(node, path, "yaml-tag", f"tag '{shorten(str(node.tag))}' is not allowed")
-        return None
-
-    def _problem(self, node: yaml.Node, path: PathKey, code: str, message: str) -> None:
-        self.problems.append(
-            Problem(
-                code=code,
-                message=message,
-                file=self.file,
-                line=node.start_mark.line + 1,
-                field=dotted(path) or None,
-            )
-        )
-
-
 def shorten(text: str, limit: int = 40) -> str:
     """``text`` cut to ``limit`` characters for a message, with ``…`` where it was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _control_message(char: str) -> str:
+def control_message(char: str) -> str:
     return f"contains control character U+{ord(char):04X}, which documents cannot hold; delete it"
 
 
@@ -229,127 +115,201 @@ def dotted(path: PathKey) -> str:
     return out
 
 
-def _control_chars(text: str, file: str) -> list[Problem]:
-    """Characters the YAML reader would refuse with no line, reported one per line."""
-    if not ILLEGAL_CHARS.search(text):
-        return []
-    problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        found = ILLEGAL_CHARS.search(line)
-        if found:
-            problems.append(
-                Problem("text-control-char", _control_message(found.group()), file, number)
+def number_value(text: str, is_int: bool) -> tuple[Any, str | None]:
+    """An int or float scalar's value, exact; or None and why the number is refused.
+
+    A form Python does not read (YAML 1.1 octal or base 60, ``.inf``, ``.nan``) stays
+    text, for the field's own validation to judge.
+    """
+    plain = text.replace("_", "")
+    if len(plain) > _MAX_DIGITS:
+        digits = sum(c.isdigit() for c in plain)
+        if digits > _MAX_DIGITS:
+            return None, (
+                f"a number of {digits} digits is out of range; write large amounts with "
+                "'scale' (million, billion, trillion)"
             )
-            if len(problems) == MAX_REPEATS:
-                break  # a binary file would give a problem a line: the first ones say enough
-    return problems
+    if is_int:
+        try:
+            return int(plain, 0), None
+        except ValueError:
+            return text, None
+    try:
+        value = Decimal(plain)
+    except InvalidOperation:
+        return text, None
+    if value.is_finite() and abs(value.adjusted()) > _MAX_DIGITS:
+        return None, (
+            f"number {shorten(text)} is out of range (its exponent is over {_MAX_DIGITS})"
+        )
+    return value, None
 
 
-class _Prescan:
-    """Reads the file as a stream of events, before anything is composed.
+# --- The quick reader -------------------------------------------------------------------
 
-    The event parser keeps its own stack and stops where we stop reading, so this is
-    cheap even for a file of a million ``[`` (composing that crashes the process),
-    and an alias is seen where it is written (once composed, it is its anchor's node,
-    which would expand a "billion laughs" when built). The path of each event is kept,
-    so a problem names its field.
+
+class _Unusual(Exception):
+    """The file needs the careful reader, which says what is wrong and where."""
+
+
+_good_keys: set[str] = set()  # keys already found to be plain names
+
+
+def _plain_tag(text: str) -> str:
+    """The tag YAML 1.1 gives an untagged plain scalar (``12`` an int, ``no`` a bool)."""
+    table = LOADER.yaml_implicit_resolvers
+    for tag, pattern in (*table.get(text[:1], ()), *table.get(None, ())):
+        if pattern.match(text):
+            return str(tag)
+    return TAG_STR
+
+
+def _plain_value(text: str) -> Any:
+    """The value of an untagged plain scalar (which cannot hold a control character)."""
+    tag = _plain_tag(text)
+    if tag in (TAG_STR, TAG_TIMESTAMP):
+        return text
+    if tag == TAG_NULL:
+        return None
+    if tag == TAG_BOOL:
+        return text.lower() in _TRUE
+    if tag in (TAG_INT, TAG_FLOAT):
+        value, refusal = number_value(text, tag == TAG_INT)
+        if refusal is None:
+            return value
+    raise _Unusual  # a refused number, or a tag such as '<<' or '=' resolve to
+
+
+def _key(event: Any, mapping: dict[str, Any]) -> str:
+    if type(event) is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
+        raise _Unusual
+    key: str = event.value
+    if key in mapping:
+        raise _Unusual
+    if key not in _good_keys:
+        if (
+            key == "<<"
+            or len(key) > MAX_KEY
+            or ILLEGAL_CHARS.search(key)
+            or not PLAIN_KEY.fullmatch(key)
+        ):
+            raise _Unusual
+        if len(_good_keys) < 10_000:
+            _good_keys.add(key)
+    return key
+
+
+class _QuickReader:
+    """Builds data and lines from the events of one well-formed document.
+
+    The text must hold no control character (:func:`parse_yaml` checks first), so only
+    a double-quoted scalar, through its escapes, can make one. Plain scalars repeat
+    (kinds, currencies, dates), and each is converted once.
     """
 
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-        # Per open collection: its path, the key awaited (None) or the next index, and
-        # whether the collection is itself a key (``? [a, b]``; refused when composed).
-        self.stack: list[tuple[PathKey, list[str | int | None], bool]] = []
-        self.pending_key: list[bool] = []
+    def __init__(self, get_event: Any) -> None:
+        self.get_event = get_event
+        self.plain: dict[str, Any] = {}
 
-    def run(self, text: str) -> list[Problem]:
-        try:
-            for event in yaml.parse(text, Loader=_Loader):
-                if not self._event(event):
-                    break
-        except yaml.YAMLError:
-            pass  # composing reports the syntax error with its line
-        return self.problems
+    def value(self, event: Any, depth: int) -> Any:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            text: str = event.value
+            if event.implicit[0]:
+                plain = self.plain
+                if text not in plain:
+                    plain[text] = _plain_value(text)
+                return plain[text]
+            if event.style == '"' and ILLEGAL_CHARS.search(text):
+                raise _Unusual  # made by an escape: reported with its line
+            return text
+        if kind is not yaml.MappingStartEvent and kind is not yaml.SequenceStartEvent:
+            raise _Unusual  # an alias
+        if event.anchor is not None or event.tag is not None or depth >= MAX_DEPTH:
+            raise _Unusual
+        return {} if kind is yaml.MappingStartEvent else []
 
-    def _event(self, event: yaml.Event) -> bool:
-        if isinstance(event, yaml.CollectionEndEvent):
-            was_key = self.stack.pop()[2]
-            self.pending_key.pop()
-            if not was_key:
-                self._advance()
-            return True
-        if not isinstance(event, yaml.NodeEvent):
-            return True
-        is_key = bool(self.pending_key and self.pending_key[-1])
-        if is_key:
-            # A mapping key: remembered when plain, so the value's field can be named.
-            key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
-            self.stack[-1][1][0] = str(key)
-            self.pending_key[-1] = False
-            if isinstance(event, yaml.ScalarEvent):
-                return True
-        path = self._path()
-        line = event.start_mark.line + 1 if event.start_mark else None
-        if isinstance(event, yaml.AliasEvent):
-            message = "aliases ('*name') are not supported; write the value out"
-            self.problems.append(Problem("yaml-alias", message, self.file, line, dotted(path)))
-            if len(self.problems) == MAX_REPEATS:
-                return False
-            if not is_key:
-                self._advance()
-        elif isinstance(event, yaml.CollectionStartEvent):
-            if len(self.stack) >= MAX_DEPTH:
-                message = f"nested more than {MAX_DEPTH} levels deep; a pack needs a handful"
-                self.problems.append(Problem("yaml-too-deep", message, self.file, line))
-                return False
-            is_map = isinstance(event, yaml.MappingStartEvent)
-            self.stack.append((path, [None] if is_map else [0], is_key))
-            self.pending_key.append(is_map)
-        else:
-            self._advance()
-        return True
+    def build(self) -> tuple[Any, dict[PathKey, int]]:
+        """Data and lines of the document, else ``_Unusual``."""
+        get_event = self.get_event
+        if type(get_event()) is not yaml.StreamStartEvent:
+            raise _Unusual
+        event = get_event()
+        if type(event) is yaml.StreamEndEvent:
+            return None, {}
+        if type(event) is not yaml.DocumentStartEvent:
+            raise _Unusual
+        event = get_event()
+        root = self.value(event, 0)
+        lines: dict[PathKey, int] = {(): event.start_mark.line + 1}
+        self._fill(root, lines)
+        if type(get_event()) is not yaml.DocumentEndEvent:
+            raise _Unusual
+        if type(get_event()) is not yaml.StreamEndEvent:
+            raise _Unusual  # a second document
+        return root, lines
 
-    def _path(self) -> PathKey:
-        if not self.stack:
-            return ()
-        parent, state, _ = self.stack[-1]
-        return parent if state[0] is None else (*parent, state[0])
+    def _fill(self, root: Any, lines: dict[PathKey, int]) -> None:
+        get_event, value_of = self.get_event, self.value
+        # Open collections, innermost last: [collection, its path, pending key, key's line].
+        stack: list[list[Any]] = [[root, (), None, 0]] if type(root) in (dict, list) else []
+        while stack:
+            frame = stack[-1]
+            parent = frame[0]
+            event = get_event()
+            if type(parent) is dict:
+                if frame[2] is None:
+                    if type(event) is yaml.MappingEndEvent:
+                        stack.pop()
+                    else:
+                        frame[2] = _key(event, parent)
+                        frame[3] = event.start_mark.line + 1
+                    continue
+                path = (*frame[1], frame[2])
+                lines[path] = frame[3]
+                value = parent[frame[2]] = value_of(event, len(stack))
+                frame[2] = None
+            elif type(event) is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
+            else:
+                path = (*frame[1], len(parent))
+                lines[path] = event.start_mark.line + 1
+                value = value_of(event, len(stack))
+                parent.append(value)
+            if type(value) in (dict, list):
+                stack.append([value, path, None, 0])
 
-    def _advance(self) -> None:
-        """A value is complete: a mapping awaits its next key, a list its next item."""
-        if not self.stack:
-            return
-        state = self.stack[-1][1]
-        if isinstance(state[0], int):
-            state[0] += 1
-        else:
-            state[0] = None
-            self.pending_key[-1] = True
+
+def _parse_quickly(text: str) -> tuple[Any, dict[PathKey, int]] | None:
+    """Data and lines of a well-formed file, or None when it needs the careful reader."""
+    loader = LOADER(text)
+    try:
+        return _QuickReader(loader.get_event).build()
+    except (_Unusual, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one YAML document; problems instead of exceptions."""
-    control = _control_chars(text, file)
-    if control:
-        return None, control
-    found = _Prescan(file).run(text)
-    if found:
-        return None, found
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        return None, [Problem("yaml-syntax", f"malformed YAML: {message}", file, line)]
-    except yaml.YAMLError as exc:
-        return None, [Problem("yaml-syntax", f"malformed YAML: {exc}", file)]
-    if node is None:
-        return YamlDoc(file, None), []
-    builder = _Builder(file)
-    data = builder.build(node, ())
-    return YamlDoc(file, data, builder.lines), builder.problems
+    if not ILLEGAL_CHARS.search(text):
+        quick = _parse_quickly(text)
+        if quick is not None:
+            return YamlDoc(file, quick[0], quick[1]), []
+    from briefgen.yamlcheck import parse_carefully
+
+    return parse_carefully(text, file)
+
+
+# --- Files ------------------------------------------------------------------------------
+
+# The last parse of each file, with the bytes it was parsed from: a process that builds
+# again and again (watch mode) parses again only what changed.
+_parsed: LastVersions[tuple[YamlDoc | None, tuple[Problem, ...]]] = LastVersions(256)
 
 
 def read_yaml(path: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
@@ -358,6 +318,17 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     if problem is not None:
         return None, [problem]
     assert raw is not None
+    key = (os.fspath(path), display)
+    cached = _parsed.get(key, raw)
+    if cached is None:
+        doc, problems = _parse_bytes(raw, display)
+        if doc is not None:
+            doc.digest = hashlib.sha256(raw).hexdigest()
+        cached = _parsed.put(key, raw, (doc, tuple(problems)))
+    return cached[0], list(cached[1])
+
+
+def _parse_bytes(raw: bytes, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [
             Problem(
