@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from briefgen.deck.fit import Block, width_scale
+from briefgen.deck.fit import Block
 from briefgen.resolve import Resolved, Text
 from briefgen.templates import Fonts
 
@@ -101,7 +101,7 @@ def blocks(paras: Sequence[Para], resolved: Resolved, fonts: Fonts) -> list[Bloc
             bold=p.bold,
             space_before=p.space_before,
             indent=BULLET_INDENT if p.bullet else 0.0,
-            scale=width_scale(para_fonts(p, fonts).latin),
+            face=para_fonts(p, fonts).latin,
         )
         for p in paras
     ]

@@ -88,7 +88,7 @@ def _tile_fits(deck: Deck, figure_id: str, style: TileStyle, width: float, heigh
     paras = tile_paras(deck, figure_id, style)
     one_line = measured_text(paras[0], deck.resolved)
     tall = blocks_height(blocks(paras, deck.resolved, deck.fonts), width)
-    wide = text_width(one_line, style.size, bold=True, scale=deck.heading_scale)
+    wide = text_width(one_line, style.size, bold=True, face=deck.heading_face)
     return wide <= width and tall <= height
 
 

@@ -21,7 +21,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from briefgen.deck.cite import SlideCitations, source_label
-from briefgen.deck.fit import line_count, line_height, width_scale
+from briefgen.deck.fit import Pager, line_count, text_height
 from briefgen.deck.text import add_run, set_fonts
 from briefgen.errors import Problem, TemplateError, did_you_mean
 from briefgen.resolve import Resolved
@@ -29,6 +29,7 @@ from briefgen.templates import Fonts, Manifest, PlaceholderRef, Role, SlideSpec,
 
 EMU_PER_INCH = 914400
 _GAP = 0.12  # inches between the content and the footnote band
+_BAND_INSETS = 0.1  # inches the footnote band adds to its lines
 _TYPES: dict[str, Any] = {
     "title": PP_PLACEHOLDER.TITLE,
     "ctrTitle": PP_PLACEHOLDER.CENTER_TITLE,
@@ -86,11 +87,12 @@ def inches(value: float) -> int:
 class Deck:
     """The presentation being built from a template, and what every slide needs."""
 
-    def __init__(self, resolved: Resolved, template: Template) -> None:
+    def __init__(self, resolved: Resolved, template: Template, prs: Any = None) -> None:
         self.resolved = resolved
         self.template = template
-        self.prs: Any = Presentation(str(template.pptx_path))
+        self.prs: Any = prs if prs is not None else Presentation(str(template.pptx_path))
         self._drop_sample_slides()
+        self._notes: dict[tuple[str, float], float] = {}
 
     @property
     def manifest(self) -> Manifest:
@@ -101,13 +103,13 @@ class Deck:
         return self.manifest.fonts
 
     @property
-    def scale(self) -> float:
-        """The body face's width relative to Calibri, for measuring."""
-        return width_scale(self.fonts.latin)
+    def face(self) -> str:
+        """The body typeface, for measuring."""
+        return self.fonts.latin
 
     @property
-    def heading_scale(self) -> float:
-        return width_scale(self.fonts.for_headings().latin)
+    def heading_face(self) -> str:
+        return self.fonts.for_headings().latin
 
     def _drop_sample_slides(self) -> None:
         """A corporate template may carry example slides; the deck starts empty."""
@@ -145,16 +147,21 @@ class Deck:
         """Where the layout puts each role, read before any slide is made (for paging)."""
         return Geometry(self, spec, list(self.layout(spec.layout).placeholders))
 
+    def note_height(self, source_id: str, width: float) -> float:
+        """Inches one source's footnote takes in a band ``width`` inches wide."""
+        key = (source_id, width)
+        height = self._notes.get(key)
+        if height is None:
+            size = self.manifest.footnote.size
+            label = f"9 {source_label(self.resolved.sources[source_id])}"
+            height = self._notes[key] = text_height(label, size, width, face=self.face)
+        return height
+
     def band_height(self, source_ids: Sequence[str], width: float) -> float:
         """Inches the footnote band needs for these sources in a band ``width`` inches wide."""
         if not source_ids:
             return 0.0
-        size = self.manifest.footnote.size
-        lines = sum(
-            line_count(f"9 {source_label(self.resolved.sources[s])}", size, width, scale=self.scale)
-            for s in source_ids
-        )
-        return lines * line_height(size) + 0.1
+        return sum(self.note_height(s, width) for s in source_ids) + _BAND_INSETS
 
     def save(self) -> bytes:
         meta = self.resolved.meta
@@ -213,18 +220,51 @@ class Geometry:
     def has(self, role: Role) -> bool:
         return find_placeholder(self.shapes, self.spec, role) is not None
 
+    @property
+    def band_width(self) -> float:
+        return self.margins()[1] / EMU_PER_INCH
+
     def band_height(self, source_ids: Sequence[str]) -> float:
-        return self.deck.band_height(source_ids, self.margins()[1] / EMU_PER_INCH)
+        return self.deck.band_height(source_ids, self.band_width)
+
+    def note_height(self, source_id: str) -> float:
+        """Inches one source's footnote takes in this layout's band."""
+        return self.deck.note_height(source_id, self.band_width)
 
     def content_bottom(self, source_ids: Sequence[str]) -> int:
         """How far down content may reach when these sources are footnoted."""
-        height = self.band_height(source_ids)
-        gap = _GAP if height else 0.0
-        return self.deck.band_bottom - inches(height + gap)
+        return self._bottom(self.band_height(source_ids))
+
+    def _bottom(self, band: float) -> int:
+        gap = _GAP if band else 0.0
+        return self.deck.band_bottom - inches(band + gap)
 
     def room(self, box: Box, source_ids: Sequence[str]) -> float:
         """Inches of height left in ``box`` above the footnote band for these sources."""
         return box.down_to(self.content_bottom(source_ids)).height
+
+    def pager(self, box: Box, fixed: float = 0.0, first_notes: Sequence[str] = ()) -> Pager:
+        """Pages of ``box``, each needing ``fixed`` inches besides its pieces, footnoted
+        in this layout's band; the first also footnotes ``first_notes``."""
+
+        rooms: dict[float, float] = {}
+
+        def room(index: int, notes: float) -> float:
+            found = rooms.get(notes)
+            if found is None:
+                band = notes + _BAND_INSETS if notes else 0.0
+                found = rooms[notes] = box.down_to(self._bottom(band)).height
+            return found
+
+        notes: dict[str, float] = {}
+
+        def note(source_id: str) -> float:
+            found = notes.get(source_id)
+            if found is None:
+                found = notes[source_id] = self.note_height(source_id)
+            return found
+
+        return Pager(room, note, fixed, tuple(first_notes))
 
 
 class SlideWriter:
@@ -263,11 +303,12 @@ class SlideWriter:
         width = int(self.title_shape.width) / EMU_PER_INCH - 0.2
         height = int(self.title_shape.height) / EMU_PER_INCH
         size = self.deck.manifest.typography.title
-        scale = self.deck.heading_scale
+        face = self.deck.heading_face
 
         def too_big(points: float) -> bool:
-            lines = line_count(title, points, width, bold=True, scale=scale)
-            return lines > 2 or lines * line_height(points, 0.9) + 0.1 > height
+            lines = line_count(title, points, width, bold=True, face=face)
+            needed = text_height(title, points, width, bold=True, face=face, spacing=0.9)
+            return lines > 2 or needed + 0.1 > height
 
         chosen = size
         while chosen > 18 and too_big(chosen):

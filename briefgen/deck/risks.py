@@ -125,11 +125,21 @@ def _cell_paras(views: Sequence[RiskView], size: float, tone: Tone) -> tuple[Par
     )
 
 
+def _corner(size: float) -> Para:
+    return text_para("Severity / likelihood", size, tone="muted")
+
+
+def _likelihood(likelihood: Level, size: float) -> Para:
+    return text_para(f"{_LEVEL[likelihood]} likelihood", size, bold=True, align="ctr")
+
+
 def _row_heights(deck: Deck, size: float, widths: list[float]) -> list[float]:
     """Inches each row needs at ``size``: the header, then a row per severity."""
     grid = _grid(deck)
+    labels = zip(_ACROSS, widths[1:], strict=True)
     header = max(
-        cell_height((text_para("Medium likelihood", size, bold=True),), w, deck) for w in widths[1:]
+        cell_height((_corner(size),), widths[0], deck),
+        *(cell_height((_likelihood(lk, size),), w, deck) for lk, w in labels),
     )
     heights = [header]
     for severity in _DOWN:
@@ -186,12 +196,9 @@ def _draw_matrix(
         table.columns[i].width = Emu(inches(width))
     for i, height in enumerate(rows):
         table.rows[i].height = Emu(int(height * EMU_PER_INCH))
-    fill_cell(
-        writer, table.cell(0, 0), (text_para("Severity / likelihood", size, tone="muted"),), _PLAIN
-    )
+    fill_cell(writer, table.cell(0, 0), (_corner(size),), _PLAIN)
     for c, likelihood in enumerate(_ACROSS, start=1):
-        label = text_para(f"{_LEVEL[likelihood]} likelihood", size, bold=True, align="ctr")
-        fill_cell(writer, table.cell(0, c), (label,), _PLAIN)
+        fill_cell(writer, table.cell(0, c), (_likelihood(likelihood, size),), _PLAIN)
     grid = _grid(writer.deck)
     for r, severity in enumerate(_DOWN, start=1):
         label = text_para(f"{_LEVEL[severity]} severity", size, bold=True)

@@ -17,7 +17,7 @@ from pptx.util import Emu, Inches
 from briefgen import display
 from briefgen.deck.cite import formula_words, when
 from briefgen.deck.content import Align, Para, Span, Tone, blocks, sources_in, spans_of, text_para
-from briefgen.deck.fit import best_size, blocks_height, paginate
+from briefgen.deck.fit import Pager, Piece, best_size, blocks_height
 from briefgen.deck.frame import Box, Deck, SlideWriter, inches
 from briefgen.deck.slides import continued, too_big
 from briefgen.deck.text import write_paras
@@ -75,12 +75,6 @@ def row_heights(
     return [header, *body]
 
 
-def _height(
-    deck: Deck, columns: Sequence[Column], widths: list[float], rows: Sequence[Row], size: float
-) -> float:
-    return sum(row_heights(deck, columns, widths, rows, size))
-
-
 def _row_sources(rows: Sequence[Row], deck: Deck) -> list[str]:
     return sources_in((p for row in rows for cell in row for p in cell), deck.resolved)
 
@@ -96,26 +90,30 @@ def table_slides(
     geometry = deck.geometry(spec)
     box = geometry.region("table")
     widths = column_widths(columns, box.width)
+    pagers: dict[float, Pager] = {}
 
-    def pages_at(size: float) -> list[list[Row]]:
-        def measure(page: Sequence[Row], index: int) -> tuple[float, float]:
-            room = geometry.room(box, _row_sources(page, deck))
-            return _height(deck, columns, widths, page, size), room
-
-        return paginate(make_rows(size), measure)
+    def pages_at(size: float) -> list[list[Piece[Row]]]:
+        rows = make_rows(size)
+        header, *heights = row_heights(deck, columns, widths, rows, size)
+        pieces = [
+            Piece(row, height, notes=tuple(_row_sources([row], deck)))
+            for row, height in zip(rows, heights, strict=True)
+        ]
+        pagers[size] = geometry.pager(box, fixed=header)
+        return pagers[size].paginate(pieces)
 
     size, pages = best_size(deck.manifest.typography.table, pages_at)
-    for page in pages:
-        if _height(deck, columns, widths, page, size) > geometry.room(
-            box, _row_sources(page, deck)
-        ):
-            first = "".join(span.text for para in page[0][0] for span in para.spans)
+    for index, page in enumerate(pages):
+        needed, room = pagers[size].measure(page, index)
+        if needed > room:
+            first = "".join(span.text for para in page[0].item[0] for span in para.spans)
             raise too_big(f"the row '{first[:60]}' of '{title}'", spec)
     for index, page in enumerate(pages):
         writer = SlideWriter(deck, spec, continued(title, index, len(pages)))
         region = writer.region("table")
-        heights = row_heights(deck, columns, widths, page, size)
-        draw_table(writer, region, columns, widths, page, size, heights)
+        heights = [pagers[size].fixed, *(piece.height for piece in page)]
+        rows = [piece.item for piece in page]
+        draw_table(writer, region, columns, widths, rows, size, heights)
         writer.finish()
 
 
