@@ -69,7 +69,7 @@ class SlideContent:
 def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
     """(id, type, target part) of each relationship of ``part``; targets made absolute."""
     path = _rels_path(part)
-    if path not in archive.namelist():
+    if not _has(archive, path):
         return []
     root = ElementTree.fromstring(archive.read(path))
     base = posixpath.dirname(part)
@@ -83,9 +83,18 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, 
     return found
 
 
+def _has(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether the package holds ``name``, looked up rather than listed (decks are long)."""
+    try:
+        archive.getinfo(name)
+    except KeyError:
+        return False
+    return True
+
+
 def slide_parts(archive: zipfile.ZipFile) -> list[str]:
     """The slide parts in presentation order."""
-    if _PRESENTATION not in archive.namelist():
+    if not _has(archive, _PRESENTATION):
         message = "not a presentation: the package has no ppt/presentation.xml"
         raise DeckError(message, [Problem("deck-unreadable", message)])
     targets = {rid: target for rid, _, target in _relationships(archive, _PRESENTATION)}
@@ -93,7 +102,7 @@ def slide_parts(archive: zipfile.ZipFile) -> list[str]:
     parts = []
     for slide_id in root.iter(f"{_P}sldId"):
         target = targets.get(slide_id.get(f"{_R}id", ""))
-        if target is not None and target in archive.namelist():
+        if target is not None and _has(archive, target):
             parts.append(target)
     return parts
 
@@ -146,11 +155,11 @@ def read_slide(archive: zipfile.ZipFile, part: str) -> SlideContent:
     charts = []
     for chart in root.iter(f"{_C}chart"):
         target = by_id.get(chart.get(f"{_R}id", ""))
-        if target is not None and target in archive.namelist():
+        if target is not None and _has(archive, target):
             charts.append(_chart_values(archive.read(target)))
     notes: tuple[str, ...] = ()
     for _, kind, target in rels:
-        if kind.endswith("/notesSlide") and target in archive.namelist():
+        if kind.endswith("/notesSlide") and _has(archive, target):
             notes = _paragraphs(ElementTree.fromstring(archive.read(target)))
     return SlideContent(part, _title(root), _paragraphs(root), tuple(charts), notes)
 

@@ -233,9 +233,10 @@ def _int_attr(node: ElementTree.Element, name: str) -> int | None:
     return None if value is None else int(value)
 
 
-def to_properties(record: Provenance) -> list[tuple[str, str]]:
-    """The record as (name, value) custom properties of at most 255 characters each."""
-    packed = base64.b64encode(zlib.compress(to_xml(record), 9)).decode("ascii")
+def to_properties(record: Provenance, xml: bytes | None = None) -> list[tuple[str, str]]:
+    """The record as (name, value) custom properties of at most 255 characters each;
+    ``xml`` is the record's :func:`to_xml`, when already made."""
+    packed = base64.b64encode(zlib.compress(xml or to_xml(record), 9)).decode("ascii")
     chunks = [packed[i : i + _CHUNK] for i in range(0, len(packed), _CHUNK)]
     return [(f"{PROPERTY_PREFIX}{i:03d}", chunk) for i, chunk in enumerate(chunks)]
 
@@ -259,15 +260,19 @@ def from_properties(properties: Iterable[tuple[str, str]]) -> Provenance | None:
 # --- Embedding -----------------------------------------------------------------------------
 
 
-def embed(deck: bytes, record: Provenance) -> bytes:
-    """The deck with the record added as a custom XML part and as custom properties."""
+def embed(deck: bytes, record: Provenance, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """The deck with the record added as a custom XML part and as custom properties.
+
+    ``compression`` is the zip's: a deck made reproducible next (which compresses it
+    again) is best stored, not compressed twice.
+    """
     with zipfile.ZipFile(io.BytesIO(deck)) as archive:
         files = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     _drop_old_record(files)
     numbers = [int(m.group(1)) for name in files if (m := _ITEM.match(name))]
     n = max(numbers, default=0) + 1
     item, props = f"customXml/item{n}.xml", f"customXml/itemProps{n}.xml"
-    files[item] = to_xml(record)
+    xml = files[item] = to_xml(record)
     files[props] = (
         f'{_HEADER}<ds:datastoreItem ds:itemID="{_ITEM_ID}" xmlns:ds="{_DS_NS}">'
         f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs>'
@@ -278,11 +283,12 @@ def embed(deck: bytes, record: Provenance) -> bytes:
     )
     _add_relationship(files, _rels_path(_PRESENTATION), _REL_CUSTOM_XML, f"../{item}")
     _add_content_type(files, f"/{props}", _CT_ITEM_PROPS)
-    files[_CUSTOM_PROPS] = _custom_properties(files.get(_CUSTOM_PROPS), to_properties(record))
+    ours = to_properties(record, xml)
+    files[_CUSTOM_PROPS] = _custom_properties(files.get(_CUSTOM_PROPS), ours)
     _add_relationship(files, "_rels/.rels", _REL_CUSTOM_PROPS, _CUSTOM_PROPS)
     _add_content_type(files, f"/{_CUSTOM_PROPS}", _CT_CUSTOM_PROPS)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", compression) as target:
         for name, data in files.items():
             target.writestr(name, data)
     return out.getvalue()
@@ -562,8 +568,13 @@ def _plain(value: Decimal) -> str:
 
 
 def stamp(deck: bytes, resolved: Resolved, template: str, report: Report | None = None) -> bytes:
-    """The rendered deck with its provenance record embedded (see the module's doc)."""
+    """The rendered deck with its provenance record embedded (see the module's doc).
+
+    Its entries are stored, not compressed: the build compresses the deck once, as it
+    makes it reproducible (:func:`briefgen.write.reproducible_zip`).
+    """
     locators: dict[tuple[str, str, str], str | None] = {}
     if report is not None:
         locators = {(c.figure, c.source, c.quote): c.locator for c in report.citations}
-    return embed(deck, build_record(deck, resolved, template, locators))
+    record = build_record(deck, resolved, template, locators)
+    return embed(deck, record, zipfile.ZIP_STORED)

@@ -17,12 +17,16 @@ cannot run away with the machine.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import re
 import stat
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 from xml.etree import ElementTree
 
 from briefgen.errors import Problem, TemplateError
@@ -44,22 +48,85 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
+@dataclass(frozen=True)
+class CheckedPptx:
+    """A template's ``.pptx`` as it passed the checks: its bytes and their SHA-256."""
+
+    path: Path
+    data: bytes
+    digest: str
+
+
+_CACHED_FILES = 8  # templates a long-running process remembers (a watch, a batch)
+# path -> (size, mtime_ns, ctime_ns, inode, device) and the file as it then was
+_FILES: OrderedDict[Path, tuple[tuple[int, ...], CheckedPptx]] = OrderedDict()
+# content hashes (with the limits they were judged by) that passed the checks
+_PASSED: OrderedDict[tuple[object, ...], None] = OrderedDict()
+
+
 def check_pptx(path: Path) -> None:
     """Refuse a template ``.pptx`` that is oversized, a zip bomb, not a presentation, or
     that holds macros, external links or embedded objects; every finding is named."""
+    checked_pptx(path)
+
+
+def checked_pptx(path: Path) -> CheckedPptx:
+    """The template's bytes once they pass :func:`check_pptx`'s checks.
+
+    A process that builds again and again (a watch) reads the file again only when its
+    size, times or inode changed, and checks again only content it has not passed yet,
+    so what is rendered is exactly what was checked.
+    """
     where = str(path)
     try:
         info = path.stat()
     except OSError as exc:
-        problem = Problem("template-not-pptx", f"cannot read: {exc.strerror}", where)
-        raise TemplateError(f"{path}: cannot read the template's .pptx", [problem]) from None
+        _unreadable(path, exc)
     if not stat.S_ISREG(info.st_mode):
         _refuse(path, [Problem("template-not-pptx", "is not a regular file", where)])
     if info.st_size > MAX_PPTX_BYTES:
         message = f"is {_mb(info.st_size)}; a template may be at most {_mb(MAX_PPTX_BYTES)}"
         _refuse(path, [Problem("template-too-large", message, where)])
+    key = path.absolute()
+    seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+    cached = _FILES.get(key)
+    if cached is not None and cached[0] == seen and _verdict(cached[1].digest) in _PASSED:
+        _remember(_FILES, key, cached)
+        return cached[1]
     try:
-        with zipfile.ZipFile(path) as archive:
+        data = path.read_bytes()
+    except OSError as exc:
+        _unreadable(path, exc)
+    found = CheckedPptx(path, data, hashlib.sha256(data).hexdigest())
+    if _verdict(found.digest) not in _PASSED:
+        _check_zip(path, data)
+        _remember(_PASSED, _verdict(found.digest), None)
+    _remember(_FILES, key, (seen, found))
+    return found
+
+
+def _verdict(digest: str) -> tuple[object, ...]:
+    """A passed check holds for this content under these limits (tests lower them)."""
+    return (digest, MAX_PPTX_BYTES, MAX_EXPANDED_BYTES, MAX_ENTRIES, MAX_RATIO, RATIO_FLOOR)
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    """Keep ``value`` as the newest entry, forgetting the oldest beyond the limit."""
+    cache.pop(key, None)
+    cache[key] = value
+    while len(cache) > _CACHED_FILES:
+        cache.popitem(last=False)
+
+
+def _unreadable(path: Path, exc: OSError) -> NoReturn:
+    problem = Problem("template-not-pptx", f"cannot read: {exc.strerror}", str(path))
+    raise TemplateError(f"{path}: cannot read the template's .pptx", [problem]) from None
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    where = str(path)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             _refuse(path, zip_size_problems(entries, where))
             _refuse(path, _contents(archive, entries, where))

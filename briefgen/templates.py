@@ -16,10 +16,12 @@ light): layout names and placeholders are read straight from the ``.pptx`` zip.
 
 from __future__ import annotations
 
+import io
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal
+from typing import IO, TYPE_CHECKING, Annotated, Literal
 from xml.etree import ElementTree
 
 from pydantic import (
@@ -33,6 +35,9 @@ from pydantic import (
 
 from briefgen.errors import Problem, ProblemLog, TemplateError, did_you_mean
 from briefgen.yamlsrc import PathKey, YamlDoc, dotted, read_yaml
+
+if TYPE_CHECKING:
+    from briefgen.safety import CheckedPptx
 
 MANIFEST = "manifest.yaml"
 BUILTIN_DIR = Path(__file__).parent / "templates"
@@ -270,11 +275,12 @@ def load_template(root: Path, origin: str, name: str | None = None) -> Template:
     if doc is None or problems:
         raise TemplateError(f"{manifest_path}: cannot read the manifest", problems)
     manifest = _validate(doc)
+    checked = None
     if (root / manifest.pptx).is_file():
         # Before anything reads the deck: no macros, external links, objects or bombs.
-        from briefgen.safety import check_pptx
+        from briefgen.safety import checked_pptx
 
-        check_pptx(root / manifest.pptx)
+        checked = checked_pptx(root / manifest.pptx)
     log = ProblemLog()
     expected = name or root.name
     if manifest.name != expected:
@@ -294,8 +300,8 @@ def load_template(root: Path, origin: str, name: str | None = None) -> Template:
                 line=doc.line_of((key,)),
                 field=key,
             )
-    if (root / manifest.pptx).is_file():
-        _check_layouts(manifest, root / manifest.pptx, doc, log)
+    if checked is not None:
+        _check_layouts(manifest, checked, doc, log)
     log.raise_if_errors(TemplateError, f"{manifest_path}: the template has errors")
     return Template(manifest.name, manifest.description, root, origin, manifest)
 
@@ -331,9 +337,23 @@ def _existing_prefix(doc: YamlDoc, loc: PathKey) -> PathKey:
     return ()
 
 
-def _check_layouts(manifest: Manifest, pptx: Path, doc: YamlDoc, log: ProblemLog) -> None:
+_LAYOUTS: OrderedDict[str, list[LayoutInfo]] = OrderedDict()  # by the .pptx's SHA-256
+
+
+def _layouts_of(checked: CheckedPptx) -> list[LayoutInfo]:
+    """The layouts of a checked ``.pptx``, read once per content in a long-running process."""
+    layouts = _LAYOUTS.get(checked.digest)
+    if layouts is None:
+        layouts = _LAYOUTS[checked.digest] = read_layouts(io.BytesIO(checked.data))
+        while len(_LAYOUTS) > 8:
+            _LAYOUTS.popitem(last=False)
+    return layouts
+
+
+def _check_layouts(manifest: Manifest, checked: CheckedPptx, doc: YamlDoc, log: ProblemLog) -> None:
+    pptx = checked.path
     try:
-        layouts = {layout.name: layout for layout in read_layouts(pptx)}
+        layouts = {layout.name: layout for layout in _layouts_of(checked)}
     except (OSError, zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
         log.error("template-pptx", f"cannot read {pptx.name}: {exc}", file=str(pptx))
         return
@@ -371,7 +391,7 @@ _NS = {
 _RID = f"{{{_NS['r']}}}id"
 
 
-def read_layouts(pptx: Path) -> list[LayoutInfo]:
+def read_layouts(pptx: Path | IO[bytes]) -> list[LayoutInfo]:
     """The layouts the presentation's masters list, in order, read from the zip."""
     with zipfile.ZipFile(pptx) as archive:
         presentation = "ppt/presentation.xml"
