@@ -1,9 +1,19 @@
-"""Native, editable charts; a combo chart is bars plus a line on a secondary axis.
+"""Native, editable charts that say their units; a combo is bars plus a line on a second axis.
+
+Every value axis has a title naming its unit ("RMB bn", "% year on year"), taken
+from the figures and never typed; data labels carry the unit too ("71.077bn",
+"-12%"). A legend appears only when there is more than one series; a single
+series' source marks go on its axis title instead. The categories (periods,
+segments) name themselves and their axis has no title. Series take the theme's
+accent colours, so a chart follows the template it is drawn in.
 
 python-pptx has no combo API, so the chart is made with every series as the base
 type, then the secondary series are moved into a ``c:lineChart`` of their own with
 a second (hidden) category axis and a value axis on the right: the structure
-PowerPoint itself writes, which LibreOffice also reads.
+PowerPoint itself writes, which LibreOffice also reads. Both value axes get scales
+with zero at the same height and the same number of steps, so a negative growth
+rate is drawn below the bars' baseline, and the line's labels are put where they
+do not sit on the bars' (``chart_scales``).
 """
 
 from __future__ import annotations
@@ -11,18 +21,29 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pptx.chart import axis, data
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from briefgen import display
+from briefgen.deck.chart_scales import AxisScale, Sizes, aligned_scales, apart, settle
 from briefgen.deck.frame import Deck, SlideWriter
 from briefgen.deck.text import element, set_fonts, sub_element, xml_element
 from briefgen.errors import Problem, RenderError
-from briefgen.models import Chart, ChartSeries, Kind
+from briefgen.models import Basis, Chart, ChartSeries, Figure, Kind
 from briefgen.templates import SlideSpec
 
 _BASE = {
@@ -31,13 +52,39 @@ _BASE = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "line": XL_CHART_TYPE.LINE_MARKERS,
 }
-_SUFFIX = {Kind.PERCENT: '"%"', Kind.PERCENTAGE_POINTS: '"pp"', Kind.MULTIPLE: '"x"'}
+# Ticks show a symbol unit on every number; an amount's unit is in the axis title.
+_TICK_SUFFIX = {Kind.PERCENT: '"%"', Kind.PERCENTAGE_POINTS: '"pp"', Kind.MULTIPLE: '"x"'}
+_TITLE_WORDS = {Kind.MULTIPLE: "Times (x)", Kind.RATIO: "Ratio", Kind.COUNT: "Number"}
+_BASIS_WORDS = {
+    Basis.YOY: "year on year",
+    Basis.QOQ: "quarter on quarter",
+    Basis.YTD: "year to date",
+}
+_ACCENTS = (
+    MSO_THEME_COLOR.ACCENT_1,
+    MSO_THEME_COLOR.ACCENT_2,
+    MSO_THEME_COLOR.ACCENT_3,
+    MSO_THEME_COLOR.ACCENT_4,
+    MSO_THEME_COLOR.ACCENT_5,
+    MSO_THEME_COLOR.ACCENT_6,
+)
 # python-pptx leaves these unannotated; typed as Any here once, not at every call.
 _CategoryChartData: Any = data.CategoryChartData
 _ValueAxis: Any = axis.ValueAxis
 _SECONDARY_CAT_AX = "50000001"
 _SECONDARY_VAL_AX = "50000002"
-_LABELS_UP_TO = 12  # more categories than this and data labels would crowd
+LABELS_UP_TO = 12  # more categories than this and data labels would crowd
+TEXT_PT = 12  # every chart text: the body floor
+_LABEL_PT = TEXT_PT * 1.3  # a data label's height with its padding
+_GAP_PT = 5.0  # from a point or bar end to its label
+_MARKER_PT = 7
+_FRAME_PT = 72.0  # of the chart's height: tick labels, legend and margins, not the plot
+_POSITION = {
+    "inside": XL_LABEL_POSITION.INSIDE_END,
+    "outside": XL_LABEL_POSITION.OUTSIDE_END,
+    "above": XL_LABEL_POSITION.ABOVE,
+    "below": XL_LABEL_POSITION.BELOW,
+}
 
 
 def _error(chart: Chart, message: str) -> RenderError:
@@ -45,21 +92,93 @@ def _error(chart: Chart, message: str) -> RenderError:
     return RenderError(text, [Problem("deck-chart", text, field=f"charts.{chart.id}")])
 
 
-def number_format(deck: Deck, chart: Chart, series: ChartSeries) -> str:
-    """An Excel number format for a series, from its figures' kind and written places."""
+# --- units -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How one series' values are written: in its data labels and on its axis's ticks."""
+
+    key: tuple[object, ...]  # kind, currency and scale: series sharing an axis share these
+    label_format: str  # an Excel number format: '#,##0.000"bn"', '#,##0"%"'
+    tick_suffix: str  # '"%"', or none for an amount: its axis title names the unit
+
+    def tick_format(self, step: float | None) -> str:
+        """Ticks ``step`` apart to as many places as the step has; General when unknown."""
+        if step is None:
+            return "General" + self.tick_suffix
+        exponent = Decimal(repr(step)).normalize().as_tuple().exponent
+        return _digits(max(0, -int(exponent))) + self.tick_suffix
+
+
+def series_unit(deck: Deck, chart: Chart, series: ChartSeries) -> Unit:
+    """A series' unit, from its figures' kind, currency, scale and written places."""
     figures = [deck.resolved.figures[f].figure for f in series.figures]
-    units = {(f.kind, f.currency, f.scale) for f in figures}
-    if len(units) > 1:
+    keys = {(f.kind, f.currency, f.scale) for f in figures}
+    if len(keys) > 1:
         raise _error(chart, f"series '{series.name}' mixes units; one series, one unit")
     places = {f.decimals for f in figures}
-    if len(places) > 1:
-        # One fixed format would pad 24 to 24.0 beside 72.5, claiming precision the
-        # source does not give; General shows each value as it was written.
-        base = "General"
-    else:
-        (count,) = places
-        base = "#,##0" + ("." + "0" * count if count else "")
-    return base + _SUFFIX.get(figures[0].kind, "")
+    # With mixed places one fixed format would pad 24 to 24.0 beside 72.5, claiming
+    # precision the source does not give; General shows each value as it was written.
+    digits = "General" if len(places) > 1 else _digits(places.pop())
+    before, after = _affixes(figures[0])
+    # "71.077bn": the currency is in the axis title and the label stays short.
+    label = f'{digits}"{after}"' if after else f'"{before}"{digits}' if before else digits
+    return Unit(tuple(keys.pop()), label, _TICK_SUFFIX.get(figures[0].kind, ""))
+
+
+def _digits(places: int) -> str:
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _affixes(figure: Figure) -> tuple[str, str]:
+    """What the deck writes before and after a figure's digits: ("RMB ", "bn"), ("", "%")."""
+    shown = display.bare_value(figure).removeprefix(display.MINUS)
+    digits = display.number(abs(figure.value), figure.decimals)
+    start = shown.index(digits)
+    return shown[:start], shown[start + len(digits) :]
+
+
+def axis_title(figures: Sequence[Figure]) -> str:
+    """The unit of a value axis in words: "RMB bn", "US$ m", "% year on year", "Number"."""
+    first = figures[0]
+    unit = display.unit_label(first)
+    words = _TITLE_WORDS.get(first.kind)
+    if words is not None:
+        unit = f"{words} ({unit})" if first.kind is Kind.COUNT and unit else words
+    bases = {f.basis for f in figures}
+    basis = _BASIS_WORDS.get(bases.pop()) if len(bases) == 1 else None
+    return f"{unit} {basis}" if basis else unit
+
+
+# --- the slide -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A chart as drawn: its series in plot order (primary axis first), values and units."""
+
+    chart: Chart
+    series: tuple[ChartSeries, ...]
+    values: tuple[tuple[float, ...], ...]
+    units: tuple[Unit, ...]
+    marks: tuple[str, ...]
+    height_pt: float  # the chart frame's
+
+    @property
+    def primary(self) -> int:
+        """How many series are on the primary axis (they come first)."""
+        return sum(1 for s in self.series if s.axis == "primary")
+
+    @property
+    def axes(self) -> list[range]:
+        """The series on each value axis, primary first."""
+        count = len(self.series)
+        return [r for r in (range(self.primary), range(self.primary, count)) if r]
+
+    @property
+    def labelled(self) -> bool:
+        return len(self.chart.categories) <= LABELS_UP_TO
 
 
 def chart_slides(deck: Deck, spec: SlideSpec) -> None:
@@ -88,28 +207,53 @@ def chart_slide(deck: Deck, spec: SlideSpec, chart: Chart) -> None:
     ids = [f for s in chart.series for f in s.figures]
     sources = list(dict.fromkeys(s for f in ids for s in deck.resolved.figures[f].sources))
     box = region.down_to(writer.geometry.content_bottom(sources))
+    plan = _plan(deck, writer, chart, box.h / 12700)
+    _check_axes(plan)
     chart_data = _CategoryChartData()
     chart_data.categories = list(chart.categories)
-    ordered = [s for s in chart.series if s.axis == "primary"] + secondary
-    formats = [number_format(deck, chart, series) for series in ordered]
-    for series, fmt in zip(ordered, formats, strict=True):
-        values = [float(deck.resolved.figures[f].figure.value) for f in series.figures]
-        chart_data.add_series(
-            series.name + writer.cites.mark(series.figures), values, number_format=fmt
-        )
+    for series, values, unit, mark in zip(
+        plan.series, plan.values, plan.units, plan.marks, strict=True
+    ):
+        chart_data.add_series(series.name + mark, values, number_format=unit.label_format)
     frame = writer.slide.shapes.add_chart(
         _BASE[chart.type], Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h), chart_data
     )
     frame.name = f"Chart {chart.id}"
     graph = frame.chart
     if secondary:
-        _move_to_secondary(graph, len(ordered) - len(secondary), formats[-1])
-    _style(graph, chart, deck, formats)
+        _move_to_secondary(graph, plan.primary)
+    _style(graph, plan, deck)
     _normalise_workbook(graph)
     writer.finish()
 
 
-def _move_to_secondary(graph: Any, first: int, fmt: str) -> None:
+def _plan(deck: Deck, writer: SlideWriter, chart: Chart, height_pt: float) -> _Plan:
+    ordered = [s for s in chart.series if s.axis == "primary"]
+    ordered += [s for s in chart.series if s.axis == "secondary"]
+    figures = deck.resolved.figures
+    return _Plan(
+        chart,
+        tuple(ordered),
+        tuple(tuple(float(figures[f].figure.value) for f in s.figures) for s in ordered),
+        tuple(series_unit(deck, chart, s) for s in ordered),
+        tuple(writer.cites.mark(s.figures) for s in ordered),
+        height_pt,
+    )
+
+
+def _check_axes(plan: _Plan) -> None:
+    """Series drawn against one axis must be in one unit, or the axis would mislead."""
+    for indices in plan.axes:
+        units = {plan.units[i].key: plan.series[i].name for i in indices}
+        if len(units) > 1:
+            names = "', '".join(units.values())
+            raise _error(
+                plan.chart,
+                f"series '{names}' share an axis but not a unit; put one on the secondary axis",
+            )
+
+
+def _move_to_secondary(graph: Any, first: int) -> None:
     """Move series ``first``... into a line plot on a secondary value axis at the right."""
     plot_area = graph._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
     base = next(el for el in plot_area if el.tag in (qn("c:barChart"), qn("c:lineChart")))
@@ -125,13 +269,9 @@ def _move_to_secondary(graph: Any, first: int, fmt: str) -> None:
     for ax_id in (_SECONDARY_CAT_AX, _SECONDARY_VAL_AX):
         sub_element(line, "c:axId", val=ax_id)
     last_axis = [el for el in plot_area if el.tag in (qn("c:catAx"), qn("c:valAx"))][-1]
-    category_axis, value_axis = list(xml_element(_SECONDARY_AXES_XML.format(fmt=_xml_attr(fmt))))
+    category_axis, value_axis = list(xml_element(_SECONDARY_AXES_XML))
     last_axis.addnext(value_axis)
     last_axis.addnext(category_axis)
-
-
-def _xml_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
 def _bar_series_to_line(ser: Any) -> None:
@@ -161,94 +301,189 @@ _SECONDARY_AXES_XML = (
     '<c:noMultiLvlLbl val="0"/></c:catAx>'
     f'<c:valAx><c:axId val="{_SECONDARY_VAL_AX}"/><c:scaling>'
     '<c:orientation val="minMax"/></c:scaling>'
-    '<c:delete val="0"/><c:axPos val="r"/><c:numFmt formatCode="{fmt}" sourceLinked="0"/>'
+    '<c:delete val="0"/><c:axPos val="r"/><c:numFmt formatCode="General" sourceLinked="0"/>'
     '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
     f'<c:crossAx val="{_SECONDARY_CAT_AX}"/><c:crosses val="max"/><c:crossBetween val="between"/>'
     "</c:valAx></c:axes>"
 )
 
 
-def _style(graph: Any, chart: Chart, deck: Deck, formats: list[str]) -> None:
+def _style(graph: Any, plan: _Plan, deck: Deck) -> None:
     graph.has_title = False
-    graph.has_legend = True
-    graph.legend.position = XL_LEGEND_POSITION.BOTTOM
-    graph.legend.include_in_layout = False
-    graph.font.size = Pt(12)
-    _style_axes(graph, chart, deck)
-    _style_series(graph, chart, formats)
+    graph.has_legend = len(plan.series) > 1
+    if graph.has_legend:
+        graph.legend.position = XL_LEGEND_POSITION.BOTTOM
+        graph.legend.include_in_layout = False
+    graph.font.size = Pt(TEXT_PT)
+    scales = _scales(plan)
+    _style_axes(graph, plan, deck, scales)
+    _style_series(graph, plan, scales)
     for props in graph._chartSpace.iter(qn("a:defRPr"), qn("a:rPr")):
         set_fonts(props, deck.fonts, "")
 
 
-def _style_axes(graph: Any, chart: Chart, deck: Deck) -> None:
-    # python-pptx's ``value_axis`` is the second value axis when there are two.
+def _scales(plan: _Plan) -> list[AxisScale] | None:
+    """Bars start at zero with room for their labels, two axes share their zero line;
+    a line chart on one axis is scaled by the renderer, which need not show zero."""
+    if plan.chart.type == "line" and len(plan.axes) == 1:
+        return None
+    ranges = [
+        (min(min(plan.values[i]) for i in r), max(max(plan.values[i]) for i in r))
+        for r in plan.axes
+    ]
+    return aligned_scales(ranges)
+
+
+def _style_axes(graph: Any, plan: _Plan, deck: Deck, scales: list[AxisScale] | None) -> None:
+    """Each value axis titled with its unit, ticked in it, and scaled; categories below."""
     value_axes = [_ValueAxis(ax) for ax in graph._chartSpace.valAx_lst]
-    primary = value_axes[0]
-    for extra in value_axes[1:]:
-        extra.has_major_gridlines = False
-        extra.tick_labels.font.size = Pt(12)
-    primary.has_major_gridlines = True
-    primary.major_gridlines.format.line.color.theme_color = MSO_THEME_COLOR.BACKGROUND_1
-    primary.major_gridlines.format.line.color.brightness = -0.15
-    primary.tick_labels.number_format = "General"
-    primary.tick_labels.number_format_is_linked = False
-    if chart.type == "bar":
-        graph.category_axis.reverse_order = True  # first category at the top
-    if chart.type != "line" and _all_positive(chart, deck):
-        primary.minimum_scale = 0  # bars measured from zero, never a cut-off axis
+    for index, (value_axis, indices) in enumerate(zip(value_axes, plan.axes, strict=True)):
+        ids = [f for i in indices for f in plan.series[i].figures]
+        title = axis_title([deck.resolved.figures[f].figure for f in ids])
+        _axis_title(value_axis, title + _single_mark(plan), plan.chart.type != "bar")
+        scale = scales[index] if scales is not None else None
+        unit = plan.units[indices[0]]
+        value_axis.tick_labels.number_format = unit.tick_format(scale.step if scale else None)
+        value_axis.tick_labels.number_format_is_linked = False
+        value_axis.tick_labels.font.size = Pt(TEXT_PT)
+        value_axis.has_major_gridlines = index == 0
+        if scale is not None:
+            value_axis.minimum_scale = scale.low
+            value_axis.maximum_scale = scale.high
+            value_axis.major_unit = scale.step
+    gridlines = value_axes[0].major_gridlines.format.line.color
+    gridlines.theme_color = MSO_THEME_COLOR.BACKGROUND_1
+    gridlines.brightness = -0.15
+    categories = graph.category_axis
+    categories.tick_labels.font.size = Pt(TEXT_PT)
+    # Level names, wrapped if need be, rather than slanted: easier to read, and to find.
+    categories._element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("rot", "0")
+    # Category names stay at the foot of the plot when values below zero move its axis up.
+    categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    if plan.chart.type == "bar":
+        categories.reverse_order = True  # first category at the top
+        # and the value axis, crossing at the last category, still at the foot
+        value_axes[0]._element.find(qn("c:crosses")).set("val", "max")
 
 
-def _style_series(graph: Any, chart: Chart, formats: list[str]) -> None:
-    """Lines with round markers; each series labelled in its own number format."""
-    labelled = len(chart.categories) <= _LABELS_UP_TO
+def _single_mark(plan: _Plan) -> str:
+    """Without a legend, a lone series' source marks go on its axis title."""
+    return plan.marks[0] if len(plan.series) == 1 else ""
+
+
+def _axis_title(value_axis: Any, text: str, vertical: bool) -> None:
+    frame = value_axis.axis_title.text_frame
+    frame.text = text
+    font = frame.paragraphs[0].runs[0].font
+    font.size = Pt(TEXT_PT)
+    font.bold = False
+    if vertical:
+        body = frame._txBody.find(qn("a:bodyPr"))
+        body.set("rot", "-5400000")
+        body.set("vert", "horz")
+
+
+def _style_series(graph: Any, plan: _Plan, scales: list[AxisScale] | None) -> None:
+    """Theme accents in series order; lines with round markers; labels where they help."""
+    placements = _placements(plan, scales)
+    combo = len(plan.axes) > 1
     index = 0
     for plot in graph.plots:
         is_line = plot._element.tag == qn("c:lineChart")
-        if plot._element.tag == qn("c:barChart"):
+        if not is_line:
             plot.gap_width = 80
         for series in plot.series:
+            accent = _ACCENTS[index % len(_ACCENTS)]
             if is_line:
-                series.smooth = False
-                series.marker.style = XL_MARKER_STYLE.CIRCLE
-                series.marker.size = 7
-                series.format.line.width = Pt(2.25)
-            if labelled:
-                labels = series.data_labels
-                labels.show_value = True
-                labels.number_format = formats[index]
-                labels.number_format_is_linked = False
-                labels.font.size = Pt(12)
-                _place_labels(labels, is_line, chart.type == "combo")
+                _line_look(series, accent)
+            else:
+                series.format.fill.solid()
+                series.format.fill.fore_color.theme_color = accent
+            if plan.labelled:
+                _label(series, plan.units[index].label_format, placements[index], is_line and combo)
             index += 1
 
 
-def _place_labels(labels: Any, is_line: bool, combo: bool) -> None:
-    if is_line:
-        labels.position = XL_LABEL_POSITION.ABOVE
-        if combo:  # the line crosses the bars: give its labels a backing to stay legible
-            _label_backing(labels._element)
-    elif combo:  # inside the bars, clear of the line's labels
-        labels.position = XL_LABEL_POSITION.INSIDE_END
-        labels.font.color.theme_color = MSO_THEME_COLOR.BACKGROUND_1
-    else:
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+def _line_look(series: Any, accent: Any) -> None:
+    series.smooth = False
+    series.format.line.width = Pt(2.25)
+    series.format.line.color.theme_color = accent
+    marker = series.marker
+    marker.style = XL_MARKER_STYLE.CIRCLE
+    marker.size = _MARKER_PT
+    marker.format.fill.solid()
+    marker.format.fill.fore_color.theme_color = accent
+    marker.format.line.color.theme_color = accent
 
 
-def _label_backing(d_lbls: Any) -> None:
-    sp_pr = xml_element(
-        f'<c:spPr xmlns:c="{_C}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-        '<a:solidFill><a:schemeClr val="bg1"/></a:solidFill></c:spPr>'
+# --- data labels -----------------------------------------------------------------------------
+
+
+def _placements(plan: _Plan, scales: list[AxisScale] | None) -> list[list[str]]:
+    """Each series' label position at each point: a line's above its point, or below when
+    the value is negative; a bar's beyond the bar's end. Two series, bars and a line or
+    two lines, get positions that keep their labels apart."""
+    placed: list[list[str]] = [
+        ["above" if v >= 0 else "below" for v in values]
+        if plan.chart.type == "line" or i >= plan.primary
+        else ["outside"] * len(values)
+        for i, values in enumerate(plan.values)
+    ]
+    line_chart = plan.chart.type == "line"
+    if len(plan.series) != 2 or (not line_chart and len(plan.axes) == 1):
+        return placed
+    first, second = plan.values
+    if scales is not None and len(scales) == 2:
+        if not line_chart:  # one bar series, one line on the secondary axis
+            plot = max(plan.height_pt - _FRAME_PT, 1.0)
+            sizes = Sizes(_LABEL_PT / plot, _GAP_PT / plot, _MARKER_PT / plot)
+            bars, line = settle(first, second, scales, sizes)
+            return [list(bars), list(line)]
+        first = tuple(scales[0].height(v) for v in first)
+        second = tuple(scales[1].height(v) for v in second)
+    return list(map(list, apart(first, second))) if line_chart else placed
+
+
+def _label(series: Any, fmt: str, placed: list[str], backed: bool) -> None:
+    """Values labelled in the series' number format; points placed apart from the rest
+    get a label of their own."""
+    usual = max(placed, key=placed.count)
+    labels = series.data_labels
+    labels.show_value = True
+    labels.number_format = fmt
+    labels.number_format_is_linked = False
+    labels.position = _POSITION[usual]
+    _label_look(labels, labels._element, usual, backed)
+    for index, position in enumerate(placed):
+        if position != usual:
+            label = series.points[index].data_label
+            label.position = _POSITION[position]
+            own = label._get_or_add_dLbl()
+            own.find(qn("c:spPr")).addprevious(
+                element("c:numFmt", formatCode=fmt, sourceLinked="0")
+            )
+            _label_look(label, own, position, backed)
+
+
+def _label_look(label: Any, xml: Any, position: str, backed: bool) -> None:
+    """Text at the chart's size; white inside a bar; a line's labels backed where the
+    line crosses bars."""
+    label.font.size = Pt(TEXT_PT)
+    inverse = position == "inside"
+    label.font.color.theme_color = (
+        MSO_THEME_COLOR.BACKGROUND_1 if inverse else MSO_THEME_COLOR.TEXT_1
     )
-    anchor = d_lbls.find(qn("c:numFmt"))
-    if anchor is not None:
-        anchor.addnext(sp_pr)
-    else:
-        d_lbls.insert(0, sp_pr)
-
-
-def _all_positive(chart: Chart, deck: Deck) -> bool:
-    primary = [f for s in chart.series if s.axis == "primary" for f in s.figures]
-    return all(deck.resolved.figures[f].figure.value >= 0 for f in primary)
+    if backed:
+        sp_pr = xml.find(qn("c:spPr"))
+        if sp_pr is None:
+            sp_pr = element("c:spPr")
+            anchor = xml.find(qn("c:numFmt"))
+            if anchor is not None:
+                anchor.addnext(sp_pr)
+            else:
+                xml.insert(0, sp_pr)
+        fill = sub_element(sp_pr, "a:solidFill")
+        sub_element(fill, "a:schemeClr", val="bg1")
 
 
 def _normalise_workbook(graph: Any) -> None:
