@@ -18,7 +18,12 @@ measured by ``/usr/bin/time -f %M`` (else ``os.wait4``, an upper bound). Rows:
   against their sources (``--sources``: the build runs every check first), median of 3;
 - the floor (``benchmarks/floor.py``): the same number of slides of the same kinds
   (counted in the deck the build wrote) made with bare python-pptx, median of 3, and
-  the ratio build / floor, in CPU and in wall time.
+  the ratio build / floor, in CPU and in wall time;
+- a batch build of 20 copies of the real pack (``build pack-01 ... pack-20``), one at a
+  time (``--jobs 1``) and two at a time (``--jobs 2``), and the speedup in wall time;
+- ``watch`` of the real pack: one process watches while a pillar's text is edited 7
+  times; each row run is one rebuild as the watch itself reports it (wall and CPU), with
+  the median rebuild's time per stage.
 
 Generated packs and outputs go to a temporary folder, removed at the end unless
 ``--keep``. ``--quick`` uses small sizes and fewer runs, for a smoke test.
@@ -31,15 +36,17 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -59,6 +66,9 @@ class Sizes:
     check_figures: tuple[int, ...]
     check_sources: int
     builds: tuple[tuple[str, int, int, int, int], ...]  # target, figures, pillars, risks, sources
+    batch_packs: int  # copies of the real pack built at once, one at a time and two at a time
+    batch_runs: int
+    watch_edits: int  # one-file edits the watch rebuilds after
 
 
 FULL = Sizes(
@@ -71,6 +81,9 @@ FULL = Sizes(
         ("~100", 800, 8, 16, 24),
         ("~300", 2500, 10, 20, 40),
     ),
+    batch_packs=20,
+    batch_runs=1,
+    watch_edits=7,
 )
 QUICK = Sizes(
     help_runs=3,
@@ -78,6 +91,9 @@ QUICK = Sizes(
     check_figures=(250, 500, 1000),
     check_sources=10,
     builds=(("~12", 40, 1, 2, 3), ("~20", 100, 3, 4, 5), ("~40", 260, 4, 6, 8)),
+    batch_packs=4,
+    batch_runs=1,
+    watch_edits=3,
 )
 
 
@@ -410,7 +426,105 @@ def benchmark(sizes: Sizes, work: Path) -> list[Row]:
                 ratio,
             )
         )
+    rows += batch_rows(sizes, work)
+    rows.append(watch_row(sizes, work))
     return rows
+
+
+def copies_of_real_pack(folder: Path, count: int) -> list[str]:
+    """``count`` copies of the real pack, pack-01 ... (outputs are named by the folder)."""
+    names = []
+    for i in range(1, count + 1):
+        target = folder / f"pack-{i:02d}"
+        shutil.copytree(REPO / REAL_PACK, target)
+        names.append(str(target))
+    return names
+
+
+def batch_rows(sizes: Sizes, work: Path) -> list[Row]:
+    """The same packs built one at a time, then two at a time."""
+    bg = briefgen_command()
+    packs = copies_of_real_pack(work / "batch", sizes.batch_packs)
+    sources = ["--sources", REAL_SOURCES] if (REPO / REAL_SOURCES).is_dir() else []
+    rows: list[Row] = []
+    measured = {}
+    for jobs in (1, 2):
+        command = [*bg, "build", *packs, *sources, "--out", str(work / f"batch-out-{jobs}")]
+        measured[jobs] = measure(
+            [*command, "--jobs", str(jobs)], sizes.batch_runs, work, f"batch --jobs {jobs}"
+        )
+    serial, parallel = measured[1], measured[2]
+    given = f"{sizes.batch_packs} copies of alibaba-ai-2025"
+    per_pack = f"{serial.cpu / sizes.batch_packs:.2f} s CPU/pack" if serial.ok else ""
+    rows.append(row("`build` batch, `--jobs 1`", given, serial, per_pack, "one at a time"))
+    note = ""
+    if serial.ok and parallel.ok:
+        note = (
+            f"speedup {serial.seconds / parallel.seconds:.2f}x wall; "
+            f"CPU {parallel.cpu / serial.cpu:.2f}x of `--jobs 1`"
+        )
+    rows.append(row("`build` batch, `--jobs 2`", given, parallel, "", note))
+    return rows
+
+
+_REBUILT = re.compile(r"^rebuilt .* in (\d+) ms$")
+_STAGES = re.compile(r"^  (.*) \(CPU (\d+) ms\)$")
+
+
+def watch_row(sizes: Sizes, work: Path) -> Row:
+    """Rebuild times the watch reports after one-file edits of the real pack.
+
+    One watch process runs throughout, as a user's would; each edit toggles a word in a
+    pillar's summary (so each rebuild verifies nothing anew: no figure changed).
+    """
+    pack = Path(copies_of_real_pack(work / "watch", 1)[0])
+    sources = ["--sources", REAL_SOURCES] if (REPO / REAL_SOURCES).is_dir() else []
+    command = [*briefgen_command(), "watch", str(pack), *sources, "--out", str(work / "watch-out")]
+    progress(f"watch: {' '.join(command)} ({sizes.watch_edits} edits)")
+    log = (work / "watch-stderr.txt").open("w")
+    child = subprocess.Popen(
+        [*command, "--timings"], cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True
+    )
+    result, stages = Measured(), []
+    try:
+        assert child.stdout is not None
+        _watch_output(child.stdout, "watching for changes")
+        pillars = pack / "pillars.yaml"
+        for edit in range(sizes.watch_edits):
+            old, new = ("betting", "wagering") if edit % 2 == 0 else ("wagering", "betting")
+            pillars.write_text(pillars.read_text().replace(old, new, 1))
+            ms = _REBUILT.match(_watch_output(child.stdout, "rebuilt "))
+            timed = _STAGES.match(_watch_output(child.stdout, "(CPU "))
+            if ms is None or timed is None:
+                break
+            result.runs.append(
+                Run(int(ms.group(1)) / 1000, int(timed.group(2)) / 1000, 0, 0, "", "")
+            )
+            stages.append((int(ms.group(1)), timed.group(1)))
+    finally:
+        child.send_signal(signal.SIGINT)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        log.close()
+    if not result.runs:
+        return ("`watch` warm rebuild", "alibaba-ai-2025", "0", "", "", "", "", "failed")
+    rss = int(usage.ru_maxrss)
+    result.runs = [replace(r, max_rss_kb=rss) for r in result.runs]
+    median = sorted(stages)[len(stages) // 2][1]
+    given = "alibaba-ai-2025, one edit to pillars.yaml"
+    return row("`watch` warm rebuild", given, result, "", f"as reported; median: {median}")
+
+
+def _watch_output(stream: IO[str], wanted: str, timeout: float = 300) -> str:
+    """The first line of the watch's output holding ``wanted``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            raise RuntimeError(f"the watch stopped before printing {wanted!r}")
+        if wanted in line:
+            return line.rstrip("\n")
+    raise RuntimeError(f"the watch printed no {wanted!r} in {timeout} s")
 
 
 _TOTALS = re.compile(r"(\d+)/(\d+) figures verified")

@@ -6,7 +6,9 @@ and nothing is written when verification fails (unless asked to skip it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +60,87 @@ class Rendered:
     @property
     def stem(self) -> str:
         return self.deck_path.stem
+
+
+@dataclass
+class Timings:
+    """Wall-clock and CPU seconds spent in each stage of a build, in the order they ran."""
+
+    wall: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - wall
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+
+    def summary(self) -> str:
+        """``load 12 ms, verify 0 ms, ...``: wall-clock milliseconds per stage."""
+        return ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in self.wall.items())
+
+
+class Session:
+    """What builds of one pack in one process hand on to the next, as a watch rebuilds.
+
+    It remembers what the last build read (the cited source files, the template's
+    folder), so a watch knows which files to watch; and it keeps the last verification.
+    Verification (checks 1-6) reads only the figures, sources and resolutions, where
+    each was written, and the source files: when none of those changed, as after an
+    edit to a pillar's text, its report is reused rather than made again. Any change
+    to them, or to a source file, verifies the pack afresh.
+    """
+
+    def __init__(self) -> None:
+        self.sources: tuple[Path, ...] = ()
+        self.template_root: Path | None = None
+        self._verified: tuple[tuple[object, ...], Report] | None = None
+
+    def verify(self, loaded: LoadedPack, resolved: Resolved, sources_dir: Path) -> Report:
+        key = _verification_inputs(loaded, sources_dir)
+        if self._verified is not None and self._verified[0] == key:
+            return _copy(self._verified[1])
+        report = verify_pack(loaded, resolved, sources_dir, missing_is_error=False)
+        self._verified = (key, _copy(report))
+        return report
+
+    def note_pack(self, loaded: LoadedPack, sources_dir: Path | None) -> None:
+        if sources_dir is not None:
+            self.sources = tuple(sources_dir / s.file for s in loaded.pack.sources)
+
+
+_VERIFIED_SECTIONS = ("figures", "sources", "resolutions")
+
+
+def _verification_inputs(loaded: LoadedPack, sources_dir: Path) -> tuple[object, ...]:
+    """Everything verification reads, exactly (``repr`` tells 1.0 from 1.00; ``==`` does not)."""
+    pack = loaded.pack
+    # The files holding those sections, by content: equal means every value and the
+    # line it was written on are unchanged (the problems name those lines).
+    origins = loaded.files(*_VERIFIED_SECTIONS)
+    files: list[tuple[str, tuple[int, int, int] | None]] = []
+    for source in pack.sources:
+        try:
+            info = (sources_dir / source.file).stat()
+        except (OSError, ValueError):
+            files.append((source.file, None))
+        else:
+            files.append((source.file, (info.st_mtime_ns, info.st_size, info.st_ino)))
+    texts = repr((pack.figures, pack.sources, pack.resolutions))
+    return (str(loaded.root.resolve()), str(sources_dir.resolve()), texts, origins, files)
+
+
+def _copy(report: Report) -> Report:
+    """A report whose lists the build may extend without touching the one kept."""
+    return replace(
+        report,
+        problems=list(report.problems),
+        citations=list(report.citations),
+        conflicts=list(report.conflicts),
+    )
 
 
 def pack_slug(pack_dir: Path) -> str:
@@ -162,55 +245,102 @@ def check(options: BuildOptions) -> Report:
     return report
 
 
-def render_outputs(options: BuildOptions) -> Rendered:
+def render_outputs(
+    options: BuildOptions, timings: Timings | None = None, session: Session | None = None
+) -> Rendered:
     """Make and check the deck and the brief for one pack without writing anything.
 
-    Raise a BriefgenError on any problem, as :func:`build` does.
+    Raise a BriefgenError on any problem, as :func:`build` does. ``timings`` records
+    how long each stage took; ``session`` carries what earlier builds of this pack in
+    this process hand on (a watch rebuilding after each edit).
     """
-    from briefgen.audit import allowed_values, audit_brief, audit_deck
-    from briefgen.provenance import stamp as stamp_provenance
-    from briefgen.render_brief import check_budget, render_brief
     from briefgen.render_deck import render_deck
-    from briefgen.write import build_time, reproducible_zip
 
-    loaded = load_pack(options.pack_dir)
-    resolved = resolve_pack(loaded)
-    if options.sources_dir is None:
-        report = Report(problems=[_unverified(options)])
-    else:
-        report = verify_pack(loaded, resolved, options.sources_dir, missing_is_error=False)
-    template = _template(options, loaded)
-    check_pptx(template.pptx_path)  # no macros, external links, embedded objects, bombs
+    clock = timings if timings is not None else Timings()
+    with clock.stage("load"):
+        loaded = load_pack(options.pack_dir)
+        resolved = resolve_pack(loaded)
+    if session is not None:
+        session.note_pack(loaded, options.sources_dir)
+    with clock.stage("verify"):
+        report = _verify(options, loaded, resolved, session)
+    with clock.stage("template"):
+        template = _template(options, loaded)
+        if session is not None:
+            session.template_root = template.root
+        check_pptx(template.pptx_path)  # no macros, external links, embedded objects, bombs
     stem = f"{pack_slug(options.pack_dir)}-{template.name}"
     deck_path = options.out_dir / f"{stem}.pptx"
     brief_path = options.out_dir / f"{stem}.md"
-    deck = _located_render(render_deck, resolved, template, loaded)
-    brief = render_brief(resolved, template.root, template.manifest.brief)
-    check_budget(brief, str(brief_path))
-    allowed = allowed_values(resolved)
-    report.problems += audit_deck(deck, allowed, str(deck_path))
-    report.problems += audit_brief(brief, allowed, str(brief_path))
+    with clock.stage("render deck"):
+        deck = _located_render(render_deck, resolved, template, loaded)
+    with clock.stage("render brief"):
+        brief = _render_brief(resolved, template, brief_path)
+    with clock.stage("audit"):
+        _audit(deck, brief, resolved, report, deck_path, brief_path)
     if options.verify and report.errors:
         raise VerificationError(
             f"{len(report.errors)} problems found; nothing was written "
             "(fix them, or build anyway with --no-verify)",
             report.problems,
         )
-    # Which figure each number on a slide is, for `briefgen audit` (briefgen/provenance.py).
-    deck = stamp_provenance(deck, resolved, template.name, report)
-    final = reproducible_zip(deck, build_time(resolved.meta.as_of))
+    with clock.stage("package"):
+        final = _package(deck, resolved, template.name, report)
     warnings = tuple(p for p in report.problems if p.severity != "error" or not options.verify)
     return Rendered(
         final, brief, deck_path, brief_path, template.name, _count_slides(final), warnings
     )
 
 
-def build(options: BuildOptions) -> BuildResult:
+def _verify(
+    options: BuildOptions, loaded: LoadedPack, resolved: Resolved, session: Session | None
+) -> Report:
+    """Checks 1-6, or the note that they were skipped for want of sources."""
+    if options.sources_dir is None:
+        return Report(problems=[_unverified(options)])
+    if session is not None:
+        return session.verify(loaded, resolved, options.sources_dir)
+    return verify_pack(loaded, resolved, options.sources_dir, missing_is_error=False)
+
+
+def _render_brief(resolved: Resolved, template: Template, brief_path: Path) -> str:
+    from briefgen.render_brief import check_budget, render_brief
+
+    brief = render_brief(resolved, template.root, template.manifest.brief)
+    check_budget(brief, str(brief_path))
+    return brief
+
+
+def _audit(
+    deck: bytes, brief: str, resolved: Resolved, report: Report, deck_path: Path, brief_path: Path
+) -> None:
+    """Every number in the deck and the brief must come from a figure (check 7)."""
+    from briefgen.audit import allowed_values, audit_brief, audit_deck
+
+    allowed = allowed_values(resolved)
+    report.problems += audit_deck(deck, allowed, str(deck_path))
+    report.problems += audit_brief(brief, allowed, str(brief_path))
+
+
+def _package(deck: bytes, resolved: Resolved, template: str, report: Report) -> bytes:
+    """The deck as written: its provenance stamped in, its zip made reproducible."""
+    from briefgen.provenance import stamp as stamp_provenance
+    from briefgen.write import build_time, reproducible_zip
+
+    # Which figure each number on a slide is, for `briefgen audit` (briefgen/provenance.py).
+    stamped = stamp_provenance(deck, resolved, template, report)
+    return reproducible_zip(stamped, build_time(resolved.meta.as_of))
+
+
+def build(
+    options: BuildOptions, timings: Timings | None = None, session: Session | None = None
+) -> BuildResult:
     """Build the deck and the brief (and with ``pdf``, the deck's PDF) for one pack.
 
     Raise a BriefgenError on any problem; then nothing is written. The PDF is made
     from the final deck bytes before any file is replaced, so the three files are
-    written together or not at all.
+    written together or not at all. ``timings`` and ``session`` are as for
+    :func:`render_outputs`.
     """
     from briefgen.write import write_outputs
 
@@ -218,15 +348,18 @@ def build(options: BuildOptions) -> BuildResult:
         from briefgen.office import find_soffice
 
         find_soffice()  # before the work, not after it
-    rendered = render_outputs(options)
+    clock = timings if timings is not None else Timings()
+    rendered = render_outputs(options, clock, session)
     outputs = {rendered.deck_path: rendered.deck, rendered.brief_path: rendered.brief.encode()}
     pdf_path = None
     if options.pdf:
         from briefgen.office import deck_pdf
 
-        pdf_path = rendered.deck_path.with_suffix(".pdf")
-        outputs[pdf_path] = deck_pdf(rendered.deck, rendered.stem)
-    write_outputs(outputs)
+        with clock.stage("pdf"):
+            pdf_path = rendered.deck_path.with_suffix(".pdf")
+            outputs[pdf_path] = deck_pdf(rendered.deck, rendered.stem)
+    with clock.stage("write"):
+        write_outputs(outputs)
     return BuildResult(
         rendered.deck_path,
         rendered.brief_path,

@@ -129,32 +129,58 @@ PackArg = Annotated[
 ]
 
 
+PacksArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="The pack folder (holds pack.yaml); several build in parallel.",
+        show_default=False,
+        metavar="PACK",
+    ),
+]
+NoVerifyOption = Annotated[
+    bool, typer.Option("--no-verify", help="Write the outputs even when checks fail.")
+]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
+
+
 @app.command()
 @user_errors
 def build(
-    pack: PackArg,
+    packs: PacksArg,
     template: TemplateOption = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    out: OutOption = Path("out"),
     sources: SourcesOption = None,
     templates: TemplatesOption = None,
-    no_verify: Annotated[
-        bool, typer.Option("--no-verify", help="Write the outputs even when checks fail.")
-    ] = False,
+    no_verify: NoVerifyOption = False,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also write the deck as PDF (needs LibreOffice).")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Packs built at once when given several (default: one per processor).",
+        ),
+    ] = None,
 ) -> None:
     """Build the deck (.pptx) and the brief (.md) for a pack; with --pdf, the deck's PDF too.
+
+    Given several packs, builds them in parallel processes, each all or nothing, and
+    reports every pack that failed at the end; the exit code is the worst of them.
 
     Example:
 
         briefgen build content/alibaba-ai-2025 --template default --sources ../shared/sources
+
+        briefgen build content/* --sources ../shared/sources --jobs 2
     """
     from briefgen.build import BuildOptions
     from briefgen.build import build as run_build
 
-    result = run_build(
-        BuildOptions(
+    def options(pack: Path) -> BuildOptions:
+        return BuildOptions(
             pack_dir=pack,
             out_dir=out,
             template=template,
@@ -163,7 +189,13 @@ def build(
             verify=not no_verify,
             pdf=pdf,
         )
-    )
+
+    if len(packs) > 1:
+        from briefgen.cli_batch import build_packs
+
+        build_packs([options(pack) for pack in packs], jobs)
+        return
+    result = run_build(options(packs[0]))
     for warning in result.warnings:
         err(warning.format())
     typer.echo(f"wrote {result.deck} ({result.slides} slides, template '{result.template}')")
