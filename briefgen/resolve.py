@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from briefgen import display
 from briefgen.errors import PackError, Problem, ProblemLog, did_you_mean
@@ -51,7 +52,7 @@ class FigureView:
     def id(self) -> str:
         return self.figure.id
 
-    @property
+    @cached_property  # asked for by every mark and footnote on a slide
     def sources(self) -> tuple[str, ...]:
         """Source ids behind this figure, first-cited first, without repeats."""
         return tuple(dict.fromkeys(c.source for c in self.citations))

@@ -11,17 +11,20 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.util import Emu
 
 from briefgen.deck.content import Para, Span, Tone, spans_of, text_para
 from briefgen.deck.frame import EMU_PER_INCH, Box, Deck, SlideWriter, inches
 from briefgen.deck.slides import too_big
 from briefgen.deck.tables import (
+    Cell,
     Column,
     Fill,
     Row,
+    add_table,
     cell_height,
-    fill_cell,
+    name,
+    set_heights,
+    set_widths,
     table_slides,
 )
 from briefgen.models import Level
@@ -185,25 +188,23 @@ def risk_matrix_slide(deck: Deck, spec: SlideSpec) -> None:
 
 
 def _draw_matrix(
-    writer: SlideWriter, box: Box, widths: list[float], rows: list[float], size: float
+    writer: SlideWriter, box: Box, widths: list[float], heights: list[float], size: float
 ) -> None:
-    shape = writer.slide.shapes.add_table(4, 4, Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h))
-    shape.name = "Risk matrix"
+    header: list[Cell] = [((_corner(size),), _PLAIN)]
+    header += [((_likelihood(likelihood, size),), _PLAIN) for likelihood in _ACROSS]
+    rows = [header]
+    grid = _grid(writer.deck)
+    for severity in _DOWN:
+        label = text_para(f"{_LEVEL[severity]} severity", size, bold=True)
+        row: list[Cell] = [((label,), _PLAIN)]
+        for likelihood in _ACROSS:
+            fill, tone = _exposure_fill(severity, likelihood)
+            row.append((_cell_paras(grid[(severity, likelihood)], size, tone), fill))
+        rows.append(row)
+    shape = add_table(writer, box, rows)
+    name(shape, "Risk matrix")
     table = shape.table
     table.first_row = False
     table.horz_banding = False
-    for i, width in enumerate(widths):
-        table.columns[i].width = Emu(inches(width))
-    for i, height in enumerate(rows):
-        table.rows[i].height = Emu(int(height * EMU_PER_INCH))
-    fill_cell(writer, table.cell(0, 0), (_corner(size),), _PLAIN)
-    for c, likelihood in enumerate(_ACROSS, start=1):
-        fill_cell(writer, table.cell(0, c), (_likelihood(likelihood, size),), _PLAIN)
-    grid = _grid(writer.deck)
-    for r, severity in enumerate(_DOWN, start=1):
-        label = text_para(f"{_LEVEL[severity]} severity", size, bold=True)
-        fill_cell(writer, table.cell(r, 0), (label,), _PLAIN)
-        for c, likelihood in enumerate(_ACROSS, start=1):
-            fill, tone = _exposure_fill(severity, likelihood)
-            paras = _cell_paras(grid[(severity, likelihood)], size, tone)
-            fill_cell(writer, table.cell(r, c), paras, fill)
+    set_widths(shape, [inches(width) for width in widths])
+    set_heights(shape, [int(height * EMU_PER_INCH) for height in heights])

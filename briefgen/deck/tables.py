@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_ANCHOR
+from pptx.oxml.ns import qn
+from pptx.oxml.table import CT_TableCell
+from pptx.table import _Cell
 from pptx.util import Emu, Inches
 
 from briefgen import display
@@ -20,7 +24,7 @@ from briefgen.deck.content import Align, Para, Span, Tone, blocks, sources_in, s
 from briefgen.deck.fit import Pager, Piece, best_size, blocks_height
 from briefgen.deck.frame import Box, Deck, SlideWriter, inches
 from briefgen.deck.slides import continued, too_big
-from briefgen.deck.text import write_paras
+from briefgen.deck.text import append_paras, copy_element, write_paras
 from briefgen.templates import SlideSpec
 
 MARGIN_X = 0.08  # cell insets, inches
@@ -129,33 +133,118 @@ def draw_table(
     """The table at ``box``'s corner, each row as tall as measured (the header's first),
     so that its frame holds what LibreOffice and PowerPoint draw."""
     total = sum(inches(h) for h in heights)
-    shape = writer.slide.shapes.add_table(
-        len(rows) + 1, len(columns), Emu(box.x), Emu(box.y), Emu(inches(sum(widths))), Emu(total)
-    )
-    shape.name = "Table"
-    table = shape.table
-    for i, width in enumerate(widths):
-        table.columns[i].width = Emu(inches(width))
-    for i, column in enumerate(columns):
-        fill_cell(writer, table.cell(0, i), _header(column, size), HEADER_FILL)
+    cells = [[(_header(column, size), HEADER_FILL) for column in columns]]
     for r, row in enumerate(rows, start=1):
-        for c, cell in enumerate(row):
-            fill_cell(writer, table.cell(r, c), cell, _BAND if r % 2 == 0 else _PLAIN)
-    for r, height in enumerate(heights):
-        table.rows[r].height = Emu(inches(height))
+        cells.append([(paras, _BAND if r % 2 == 0 else _PLAIN) for paras in row])
+    shape = add_table(writer, Box(box.x, box.y, inches(sum(widths)), total), cells)
+    name(shape, "Table")
+    set_widths(shape, [inches(w) for w in widths])
+    set_heights(shape, [inches(h) for h in heights])
 
 
 Fill = tuple[Any, float]  # a theme colour and its brightness
+Cell = tuple[Sequence[Para], Fill]  # a table cell's paragraphs and fill
 HEADER_FILL: Fill = (MSO_THEME_COLOR.ACCENT_1, 0.0)
 _PLAIN: Fill = (MSO_THEME_COLOR.BACKGROUND_1, 0.0)
 _BAND: Fill = (MSO_THEME_COLOR.BACKGROUND_1, -0.05)
+_TR, _TC, _TX_BODY, _TC_PR = (qn(t) for t in ("a:tr", "a:tc", "a:txBody", "a:tcPr"))
+_GRID, _P = qn("a:tblGrid"), qn("a:p")
+_NEW_CELL = [("txBody", ["bodyPr", "lstStyle", "p"]), ("tcPr", [])]  # a new cell's elements
+_CELL: Any = _Cell  # a cell proxy without its table
 
 
-def fill_cell(writer: SlideWriter, cell: Any, paras: Sequence[Para], fill: Fill) -> None:
+def add_table(writer: SlideWriter, box: Box, rows: Sequence[Sequence[Cell]]) -> Any:
+    """A table shape at ``box`` holding these cells, its columns' widths and rows' heights
+    still to be set (``set_widths``, ``set_heights``).
+
+    python-pptx makes the table with one row of new cells. Each row is a copy of that
+    row, and each cell a copy of a new cell styled once per fill (by python-pptx), with
+    its paragraphs: the XML python-pptx writes cell by cell."""
+    shape = writer.slide.shapes.add_table(
+        1, len(rows[0]), Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h)
+    )
+    tbl = _tbl(shape)
+    made = tbl.find(_TR)
+    tbl.remove(made)
+    cells = made.findall(_TC)
+    for tc in cells:
+        made.remove(tc)
+    new = all(_is_new(tc) for tc in cells)
+    for row in rows:
+        tr = copy_element(made)
+        for c, (paras, fill) in enumerate(row):
+            if new:
+                tc = copy_element(_styled_cell(fill))
+                append_paras(tc[0], paras, writer.fonts, writer.cites)
+            else:  # not a cell as python-pptx makes them today: python-pptx's own way
+                tc = copy_element(cells[c])
+                _fill_cell(writer, _CELL(tc, None), paras, fill)
+            tr.append(tc)
+        tbl.append(tr)
+    return shape
+
+
+def _is_new(tc: Any) -> bool:
+    """Whether a cell is as python-pptx makes a new one: an empty text body and no
+    properties."""
+    children = list(tc)
+    if tc.attrib or len(children) != len(_NEW_CELL):
+        return False
+    for child, (tag, inner) in zip(children, _NEW_CELL, strict=True):
+        grandchildren = list(child)
+        if child.tag != qn(f"a:{tag}") or child.attrib or len(grandchildren) != len(inner):
+            return False
+        for element, name in zip(grandchildren, inner, strict=True):
+            if element.tag != qn(f"a:{name}") or element.attrib or len(element):
+                return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def _styled_cell(fill: Fill) -> Any:
+    """A new cell with no paragraph, its text wrapped, its insets set and filled: made
+    once per fill by python-pptx, as ``_fill_cell`` does; cells are copies of it."""
+    tc = CT_TableCell.new()
+    cell = _CELL(tc, None)
+    cell.text_frame.word_wrap = True
+    _style_cell(cell, fill)
+    body = tc.find(_TX_BODY)
+    body.remove(body.find(_P))
+    return tc
+
+
+def name(shape: Any, text: str) -> None:
+    """Name a graphic frame (as ``shape.name = text`` does, without python-pptx's lookups)."""
+    shape._element[0][0].set("name", text)  # p:nvGraphicFramePr/p:cNvPr
+
+
+def _tbl(shape: Any) -> Any:
+    return shape._element.graphic.graphicData.tbl
+
+
+def set_widths(shape: Any, widths: Sequence[int]) -> None:
+    """Column widths in EMU; the frame as wide as they are together."""
+    for column, width in zip(_tbl(shape).find(_GRID), widths, strict=True):
+        column.set("w", str(width))
+    shape.width = Emu(sum(widths))
+
+
+def set_heights(shape: Any, heights: Sequence[int]) -> None:
+    """Row heights in EMU; the frame as tall as they are together."""
+    for row, height in zip(_tbl(shape).iterchildren(_TR), heights, strict=True):
+        row.set("h", str(height))
+    shape.height = Emu(sum(heights))
+
+
+def _fill_cell(writer: SlideWriter, cell: Any, paras: Sequence[Para], fill: Fill) -> None:
     """Write a cell's paragraphs, set its insets and fill it with a theme colour."""
     frame = cell.text_frame
     frame.word_wrap = True
     write_paras(frame, paras, writer.fonts, writer.cites)
+    _style_cell(cell, fill)
+
+
+def _style_cell(cell: Any, fill: Fill) -> None:
     cell.margin_left = cell.margin_right = Inches(MARGIN_X)
     cell.margin_top = cell.margin_bottom = Inches(MARGIN_Y)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
