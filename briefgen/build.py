@@ -6,6 +6,7 @@ and nothing is written when verification fails (unless asked to skip it).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from briefgen.safety import check_pptx
 from briefgen.verify import Report, verify_pack
 
 if TYPE_CHECKING:
+    from briefgen.audit import Allowed, DeckParts
     from briefgen.templates import Template
 
 
@@ -201,6 +203,19 @@ def _overflow_path(problem: Problem, loaded: LoadedPack) -> tuple[str | int, ...
     return (section,) if section != "meta" else ("meta", "summary")
 
 
+_PACK_SECTIONS = ("sources", "figures", "pillars", "risks", "resolutions", "charts", "highlights")
+
+
+def _render_path(problem: Problem, loaded: LoadedPack) -> tuple[str | int, ...]:
+    """The pack item a render problem is about: its field when that is a pack path
+    (``charts[0].series[1]``, ``title``), else the item a slide could not hold."""
+    field = problem.field or ""
+    if field.startswith("slides."):
+        return _overflow_path(problem, loaded)
+    path = tuple(int(i) if i else name for name, i in re.findall(r"(\w+)|\[(\d+)\]", field))
+    return path if path[:1] and path[0] in _PACK_SECTIONS else ("meta", *path)
+
+
 def _located_render(
     render: Callable[[Resolved, Template], bytes],
     resolved: Resolved,
@@ -212,8 +227,8 @@ def _located_render(
         return render(resolved, template)
     except RenderError as exc:
         located = [
-            replace(p, **loaded.where(_overflow_path(p, loaded)))
-            if p.code == "deck-overflow" and p.file is None
+            replace(p, **loaded.where(_render_path(p, loaded)))
+            if p.code in ("deck-overflow", "deck-chart") and p.file is None
             else p
             for p in exc.problems
         ]
@@ -277,7 +292,7 @@ def render_outputs(
     with clock.stage("render brief"):
         brief = _render_brief(resolved, template, brief_path)
     with clock.stage("audit"):
-        _audit(deck, brief, resolved, report, deck_path, brief_path)
+        parts, allowed = _audit(deck, brief, resolved, report, deck_path, brief_path)
     if options.verify and report.errors:
         raise VerificationError(
             f"{len(report.errors)} problems found; nothing was written "
@@ -285,11 +300,9 @@ def render_outputs(
             report.problems,
         )
     with clock.stage("package"):
-        final = _package(deck, resolved, template.name, report)
+        final, slides = _package(parts, allowed, resolved, template.name, report)
     warnings = tuple(p for p in report.problems if p.severity != "error" or not options.verify)
-    return Rendered(
-        final, brief, deck_path, brief_path, template.name, _count_slides(final), warnings
-    )
+    return Rendered(final, brief, deck_path, brief_path, template.name, slides, warnings)
 
 
 def _verify(
@@ -313,23 +326,32 @@ def _render_brief(resolved: Resolved, template: Template, brief_path: Path) -> s
 
 def _audit(
     deck: bytes, brief: str, resolved: Resolved, report: Report, deck_path: Path, brief_path: Path
-) -> None:
-    """Every number in the deck and the brief must come from a figure (check 7)."""
-    from briefgen.audit import allowed_values, audit_brief, audit_deck
+) -> tuple[DeckParts, Allowed]:
+    """Every number in the deck and the brief must come from a figure (check 7).
 
+    The deck's parts, read here once, and the values allowed are handed on to packaging."""
+    from briefgen.audit import DeckParts, allowed_values, audit_brief, audit_deck
+
+    parts = DeckParts.of(deck)
     allowed = allowed_values(resolved)
-    report.problems += audit_deck(deck, allowed, str(deck_path))
+    report.problems += audit_deck(parts, allowed, str(deck_path))
     report.problems += audit_brief(brief, allowed, str(brief_path))
+    return parts, allowed
 
 
-def _package(deck: bytes, resolved: Resolved, template: str, report: Report) -> bytes:
-    """The deck as written: its provenance stamped in, its zip made reproducible."""
+def _package(
+    parts: DeckParts, allowed: Allowed, resolved: Resolved, template: str, report: Report
+) -> tuple[bytes, int]:
+    """The deck as written, its provenance stamped in and its zip made reproducible (one
+    compression of the whole package), and how many slides it has."""
     from briefgen.provenance import stamp as stamp_provenance
-    from briefgen.write import build_time, reproducible_zip
+    from briefgen.write import build_time, reproducible_package
 
     # Which figure each number on a slide is, for `briefgen audit` (briefgen/provenance.py).
-    stamped = stamp_provenance(deck, resolved, template, report)
-    return reproducible_zip(stamped, build_time(resolved.meta.as_of))
+    files = stamp_provenance(parts, resolved, template, report, allowed)
+    deck = reproducible_package(files, build_time(resolved.meta.as_of))
+    slides = sum(1 for n in files if n.startswith("ppt/slides/slide") and n.endswith(".xml"))
+    return deck, slides
 
 
 def build(
@@ -368,13 +390,3 @@ def build(
         rendered.warnings,
         pdf_path,
     )
-
-
-def _count_slides(deck: bytes) -> int:
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(deck)) as archive:
-        return sum(
-            1 for n in archive.namelist() if n.startswith("ppt/slides/slide") and n.endswith(".xml")
-        )

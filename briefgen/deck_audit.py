@@ -13,13 +13,13 @@ paragraphs with the recorded ones, and reports:
 
 Slides are paired by title (a slide moved elsewhere is still found), then by position;
 paragraphs by their words with every number masked, so a paragraph whose number was
-edited still pairs with its original. Reading needs only ``zipfile`` and the XML parser.
+edited still pairs with its original. Reading needs only ``zipfile`` and the XML parser
+(:class:`briefgen.audit.DeckParts`).
 """
 
 from __future__ import annotations
 
 import difflib
-import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
@@ -28,13 +28,13 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
+from briefgen.audit import DeckParts, SlideContent
 from briefgen.errors import Problem
 from briefgen.provenance import (
     DeckError,
     Provenance,
     Shown,
     SlideRecord,
-    _rels_path,
     decimal_key,
     measures,
     read_record,
@@ -42,12 +42,6 @@ from briefgen.provenance import (
 )
 from briefgen.quantities import Quantity
 
-_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_PRESENTATION = "ppt/presentation.xml"
 _NUMBER = re.compile(r"[0-9][0-9.,]*")
 _SIMILAR = 0.6  # how alike two texts must be, numbers masked, to count as one edited
 
@@ -55,117 +49,9 @@ _SIMILAR = 0.6  # how alike two texts must be, numbers masked, to count as one e
 # --- Reading a deck ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SlideContent:
-    """What a slide shows, read from the package: its title, paragraphs and chart values."""
-
-    part: str
-    title: str
-    paragraphs: tuple[str, ...]
-    charts: tuple[tuple[tuple[str, ...], ...], ...]
-    notes: tuple[str, ...] = field(default=(), repr=False)
-
-
-def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
-    """(id, type, target part) of each relationship of ``part``; targets made absolute."""
-    path = _rels_path(part)
-    if not _has(archive, path):
-        return []
-    root = ElementTree.fromstring(archive.read(path))
-    base = posixpath.dirname(part)
-    found = []
-    for rel in root.iter(f"{_PKG_REL}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
-        found.append((rel.get("Id", ""), rel.get("Type", ""), posixpath.normpath(resolved)))
-    return found
-
-
-def _has(archive: zipfile.ZipFile, name: str) -> bool:
-    """Whether the package holds ``name``, looked up rather than listed (decks are long)."""
-    try:
-        archive.getinfo(name)
-    except KeyError:
-        return False
-    return True
-
-
-def slide_parts(archive: zipfile.ZipFile) -> list[str]:
-    """The slide parts in presentation order."""
-    if not _has(archive, _PRESENTATION):
-        message = "not a presentation: the package has no ppt/presentation.xml"
-        raise DeckError(message, [Problem("deck-unreadable", message)])
-    targets = {rid: target for rid, _, target in _relationships(archive, _PRESENTATION)}
-    root = ElementTree.fromstring(archive.read(_PRESENTATION))
-    parts = []
-    for slide_id in root.iter(f"{_P}sldId"):
-        target = targets.get(slide_id.get(f"{_R}id", ""))
-        if target is not None and _has(archive, target):
-            parts.append(target)
-    return parts
-
-
-def _paragraph_text(paragraph: ElementTree.Element) -> str:
-    parts = []
-    for node in paragraph:
-        if node.tag == f"{_A}fld" and node.get("type") == "slidenum":
-            continue
-        if node.tag == f"{_A}br":
-            parts.append("\n")
-        parts += [t.text or "" for t in node.iter(f"{_A}t")]
-    return "".join(parts)
-
-
-def _paragraphs(root: ElementTree.Element) -> tuple[str, ...]:
-    texts = (_paragraph_text(p) for p in root.iter(f"{_A}p"))
-    return tuple(t for t in texts if t.strip())
-
-
-def _title(root: ElementTree.Element) -> str:
-    for shape in root.iter(f"{_P}sp"):
-        placeholder = shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph")
-        if placeholder is not None and placeholder.get("type") in ("title", "ctrTitle"):
-            body = shape.find(f"{_P}txBody")
-            if body is not None:
-                return squash(" ".join(_paragraphs(body)))
-    return ""
-
-
-def _chart_values(xml: bytes) -> tuple[tuple[str, ...], ...]:
-    root = ElementTree.fromstring(xml)
-    series = []
-    for ser in root.iter(f"{_C}ser"):
-        points: dict[int, str] = {}
-        for tag in ("val", "yVal"):
-            for cache in ser.iterfind(f"{_C}{tag}//{_C}numCache"):
-                for point in cache.iter(f"{_C}pt"):
-                    value = point.find(f"{_C}v")
-                    text = value.text if value is not None else None
-                    points[int(point.get("idx", "0"))] = (text or "").strip()
-        series.append(tuple(points[i] for i in sorted(points)))
-    return tuple(series)
-
-
-def read_slide(archive: zipfile.ZipFile, part: str) -> SlideContent:
-    root = ElementTree.fromstring(archive.read(part))
-    rels = _relationships(archive, part)
-    by_id = {rid: target for rid, _, target in rels}
-    charts = []
-    for chart in root.iter(f"{_C}chart"):
-        target = by_id.get(chart.get(f"{_R}id", ""))
-        if target is not None and _has(archive, target):
-            charts.append(_chart_values(archive.read(target)))
-    notes: tuple[str, ...] = ()
-    for _, kind, target in rels:
-        if kind.endswith("/notesSlide") and _has(archive, target):
-            notes = _paragraphs(ElementTree.fromstring(archive.read(target)))
-    return SlideContent(part, _title(root), _paragraphs(root), tuple(charts), notes)
-
-
 def read_slides(archive: zipfile.ZipFile) -> list[SlideContent]:
-    return [read_slide(archive, part) for part in slide_parts(archive)]
+    """Every slide of an open package, in presentation order."""
+    return DeckParts.in_zip(archive).slides()
 
 
 # --- Comparing with the record ---------------------------------------------------------------

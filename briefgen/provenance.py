@@ -30,15 +30,16 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from briefgen import __version__, display
 from briefgen.errors import BriefgenError, Problem
-from briefgen.quantities import Quantity, find_quantities
+from briefgen.quantities import CACHED_TEXTS, Quantity, find_quantities
 
 if TYPE_CHECKING:
-    from briefgen.deck_audit import SlideContent
+    from briefgen.audit import Allowed, DeckParts, SlideContent
     from briefgen.resolve import Resolved
     from briefgen.verify import Report
 
@@ -133,46 +134,92 @@ def _newer(version: int) -> DeckError:
 
 
 def to_xml(record: Provenance) -> bytes:
-    """The record as the custom XML part: one element per slide, figure and quote."""
-    ns = NAMESPACE
-    root = ElementTree.Element(
-        f"{{{ns}}}provenance",
-        {
-            "version": str(VERSION),
-            "generator": record.generator,
-            "pack": record.pack,
-            "template": record.template,
-            "as_of": record.as_of,
-        },
-    )
-    ElementTree.SubElement(root, f"{{{ns}}}allowed").text = " ".join(record.allowed)
+    """The record as the custom XML part: one element per slide, figure and quote.
+
+    Written as ElementTree writes the same tree (``tostring`` with the namespace as the
+    default one), character for character, without building the tree.
+    """
+    out = [_HEADER, f'<provenance xmlns="{_attr(NAMESPACE)}"']
+    for key, value in (
+        ("version", str(VERSION)),
+        ("generator", record.generator),
+        ("pack", record.pack),
+        ("template", record.template),
+        ("as_of", record.as_of),
+    ):
+        out.append(f' {key}="{_attr(value)}"')
+    out.append(">")
+    _leaf(out, "allowed", "", " ".join(record.allowed))
     for slide in record.slides:
-        node = ElementTree.SubElement(
-            root, f"{{{ns}}}slide", {"index": str(slide.index), "title": slide.title}
+        _slide_xml(out, slide)
+    out.append("</provenance>")
+    return "".join(out).encode("utf-8")
+
+
+def _slide_xml(out: list[str], slide: SlideRecord) -> None:
+    head = f'<slide index="{slide.index}" title="{_attr(slide.title)}"'
+    if not (slide.paragraphs or slide.charts or slide.figures):
+        out.append(f"{head} />")
+        return
+    out.append(f"{head}>")
+    for text in slide.paragraphs:
+        _leaf(out, "p", "", text)
+    for chart in slide.charts:
+        out.append("<chart>" if chart else "<chart />")
+        for series in chart:
+            out.append("<series>" if series else "<series />")
+            for value in series:
+                _leaf(out, "v", "", value)
+            if series:
+                out.append("</series>")
+        if chart:
+            out.append("</chart>")
+    for shown in slide.figures:
+        attrs = (
+            f' id="{_attr(shown.figure)}" text="{_attr(shown.text)}"'
+            f' sources="{_attr(" ".join(shown.sources))}"'
         )
-        for text in slide.paragraphs:
-            ElementTree.SubElement(node, f"{{{ns}}}p").text = text
-        for chart in slide.charts:
-            chart_node = ElementTree.SubElement(node, f"{{{ns}}}chart")
-            for series in chart:
-                series_node = ElementTree.SubElement(chart_node, f"{{{ns}}}series")
-                for value in series:
-                    ElementTree.SubElement(series_node, f"{{{ns}}}v").text = value
-        for shown in slide.figures:
-            attrs = {"id": shown.figure, "text": shown.text, "sources": " ".join(shown.sources)}
-            for key in ("paragraph", "chart", "series", "point"):
-                value = getattr(shown, key)
-                if value is not None:
-                    attrs[key] = str(value)
-            figure = ElementTree.SubElement(node, f"{{{ns}}}figure", attrs)
-            for quote in shown.quotes:
-                quote_attrs = {"source": quote.source}
-                if quote.locator:
-                    quote_attrs["locator"] = quote.locator
-                ElementTree.SubElement(figure, f"{{{ns}}}quote", quote_attrs).text = quote.quote
-    ElementTree.register_namespace("", ns)  # our element names, without a prefix
-    body = ElementTree.tostring(root, encoding="unicode")
-    return (_HEADER + body).encode("utf-8")
+        for key in ("paragraph", "chart", "series", "point"):
+            value = getattr(shown, key)
+            if value is not None:
+                attrs += f' {key}="{value}"'
+        out.append(f"<figure{attrs}>" if shown.quotes else f"<figure{attrs} />")
+        for quote in shown.quotes:
+            where = f' locator="{_attr(quote.locator)}"' if quote.locator else ""
+            _leaf(out, "quote", f' source="{_attr(quote.source)}"{where}', quote.quote)
+        if shown.quotes:
+            out.append("</figure>")
+    out.append("</slide>")
+
+
+def _leaf(out: list[str], tag: str, attrs: str, text: str) -> None:
+    """An element with text only: empty, it closes itself, as ElementTree writes it."""
+    out.append(f"<{tag}{attrs}>{_text(text)}</{tag}>" if text else f"<{tag}{attrs} />")
+
+
+def _text(value: str) -> str:
+    """Character data escaped as ElementTree escapes it."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value
+
+
+def _attr(value: str) -> str:
+    """An attribute value escaped as ElementTree escapes it (line ends as references)."""
+    value = _text(value)
+    if '"' in value:
+        value = value.replace('"', "&quot;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    if "\n" in value:
+        value = value.replace("\n", "&#10;")
+    if "\t" in value:
+        value = value.replace("\t", "&#09;")
+    return value
 
 
 def from_xml(xml: bytes) -> Provenance:
@@ -268,6 +315,16 @@ def embed(deck: bytes, record: Provenance, compression: int = zipfile.ZIP_DEFLAT
     """
     with zipfile.ZipFile(io.BytesIO(deck)) as archive:
         files = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as target:
+        for name, data in embed_parts(files, record).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def embed_parts(files: dict[str, bytes], record: Provenance) -> dict[str, bytes]:
+    """A package's parts by name (in its order), with the record added as in :func:`embed`;
+    the parts changed keep their places, the new ones come last. ``files`` is changed."""
     _drop_old_record(files)
     numbers = [int(m.group(1)) for name in files if (m := _ITEM.match(name))]
     n = max(numbers, default=0) + 1
@@ -287,11 +344,7 @@ def embed(deck: bytes, record: Provenance, compression: int = zipfile.ZIP_DEFLAT
     files[_CUSTOM_PROPS] = _custom_properties(files.get(_CUSTOM_PROPS), ours)
     _add_relationship(files, "_rels/.rels", _REL_CUSTOM_PROPS, _CUSTOM_PROPS)
     _add_content_type(files, f"/{_CUSTOM_PROPS}", _CT_CUSTOM_PROPS)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as target:
-        for name, data in files.items():
-            target.writestr(name, data)
-    return out.getvalue()
+    return files
 
 
 def _drop_old_record(files: dict[str, bytes]) -> None:
@@ -445,8 +498,14 @@ def measures(text: str) -> list[Quantity]:
     Source marks (superscript digits) are blanked first: "90,000¹" is the number 90,000
     with its mark, not a name.
     """
+    return list(_measures(text))
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _measures(text: str) -> tuple[Quantity, ...]:
+    """:func:`measures`, worked out once per text: it depends on the text alone."""
     blanked = _PAGE_MARK.sub(lambda m: " " * len(m.group()), text.translate(_MARKS))
-    return [q for q in find_quantities(blanked) if not q.in_name and not q.is_year]
+    return tuple(q for q in find_quantities(blanked) if not q.in_name and not q.is_year)
 
 
 def is_footnote(text: str) -> bool:
@@ -495,7 +554,8 @@ class _Matcher:
     ) -> str | None:
         candidates = self.by_value.get(abs(value).normalize(), [])
         if raw is not None:  # text shows a figure in one of its forms; a date never is one
-            candidates = [fid for fid in candidates if squash(raw) in self.forms[fid]]
+            shown_as = squash(raw)
+            candidates = [fid for fid in candidates if shown_as in self.forms[fid]]
         if not candidates:
             return None
         ranked = sorted(
@@ -516,50 +576,54 @@ Locators = Mapping[tuple[str, str, str], "str | None"]
 
 
 def build_record(
-    deck: bytes, resolved: Resolved, template: str, locators: Locators | None = None
+    deck: bytes | DeckParts,
+    resolved: Resolved,
+    template: str,
+    locators: Locators | None = None,
+    allowed: Allowed | None = None,
 ) -> Provenance:
-    """The provenance record of a freshly rendered deck."""
-    from briefgen.audit import allowed_values
+    """The provenance record of a freshly rendered deck (its bytes, or its parts as read);
+    ``allowed`` is ``allowed_values(resolved)``, when already made."""
+    from briefgen.audit import DeckParts, allowed_values
 
     matcher = _Matcher(resolved)
     found = locators or {}
-    from briefgen.deck_audit import read_slides
-
-    with zipfile.ZipFile(io.BytesIO(deck)) as archive:
-        slides = read_slides(archive)
-    records = []
-    for index, slide in enumerate(slides, start=1):
-        on_slide = matcher.on_slide(slide)
-        used: set[str] = set()
-        shown: list[Shown] = []
-        for number, text in enumerate(slide.paragraphs):
-            if is_footnote(text):
-                continue  # a source's title may hold a figure's number; it shows no figure
-            for quantity in measures(text):
-                fid = matcher.pick(quantity.value, quantity.raw, on_slide, used)
-                if fid is not None:
-                    used.add(fid)
-                    shown.append(matcher.shown(fid, squash(quantity.raw), found, paragraph=number))
-        for c, chart in enumerate(slide.charts):
-            for s, series in enumerate(chart):
-                for p, value in enumerate(series):
-                    key = decimal_key(value)
-                    fid = None if key is None else matcher.pick(key, None, on_slide, used)
-                    if fid is not None:
-                        used.add(fid)
-                        shown.append(matcher.shown(fid, value, found, chart=c, series=s, point=p))
-        records.append(
-            SlideRecord(index, slide.title, slide.paragraphs, slide.charts, tuple(shown))
-        )
-    allowed = sorted(allowed_values(resolved).body)
+    parts = deck if isinstance(deck, DeckParts) else DeckParts.of(deck)
+    records = [_slide_record(i, s, matcher, found) for i, s in enumerate(parts.slides(), 1)]
+    values = sorted((allowed or allowed_values(resolved)).body)
     return Provenance(
         pack=resolved.meta.name,
         template=template,
         as_of=resolved.meta.as_of.isoformat(),
         generator=f"briefgen {__version__}",
-        allowed=tuple(_plain(v) for v in allowed),
+        allowed=tuple(_plain(v) for v in values),
         slides=tuple(records),
     )
+
+
+def _slide_record(
+    index: int, slide: SlideContent, matcher: _Matcher, found: Locators
+) -> SlideRecord:
+    on_slide = matcher.on_slide(slide)
+    used: set[str] = set()
+    shown: list[Shown] = []
+    for number, text in enumerate(slide.paragraphs):
+        if is_footnote(text):
+            continue  # a source's title may hold a figure's number; it shows no figure
+        for quantity in _measures(text):
+            fid = matcher.pick(quantity.value, quantity.raw, on_slide, used)
+            if fid is not None:
+                used.add(fid)
+                shown.append(matcher.shown(fid, squash(quantity.raw), found, paragraph=number))
+    for c, chart in enumerate(slide.charts):
+        for s, series in enumerate(chart):
+            for p, value in enumerate(series):
+                key = decimal_key(value)
+                fid = None if key is None else matcher.pick(key, None, on_slide, used)
+                if fid is not None:
+                    used.add(fid)
+                    shown.append(matcher.shown(fid, value, found, chart=c, series=s, point=p))
+    return SlideRecord(index, slide.title, slide.paragraphs, slide.charts, tuple(shown))
 
 
 def _plain(value: Decimal) -> str:
@@ -567,14 +631,21 @@ def _plain(value: Decimal) -> str:
     return format(value, "f")
 
 
-def stamp(deck: bytes, resolved: Resolved, template: str, report: Report | None = None) -> bytes:
-    """The rendered deck with its provenance record embedded (see the module's doc).
+def stamp(
+    deck: bytes | DeckParts,
+    resolved: Resolved,
+    template: str,
+    report: Report | None = None,
+    allowed: Allowed | None = None,
+) -> dict[str, bytes]:
+    """The rendered deck's parts, by name in its order, with its provenance record added
+    (see the module's doc): ready to be zipped once, as the build makes the deck
+    reproducible (:func:`briefgen.write.reproducible_package`)."""
+    from briefgen.audit import DeckParts
 
-    Its entries are stored, not compressed: the build compresses the deck once, as it
-    makes it reproducible (:func:`briefgen.write.reproducible_zip`).
-    """
     locators: dict[tuple[str, str, str], str | None] = {}
     if report is not None:
         locators = {(c.figure, c.source, c.quote): c.locator for c in report.citations}
-    record = build_record(deck, resolved, template, locators)
-    return embed(deck, record, zipfile.ZIP_STORED)
+    parts = deck if isinstance(deck, DeckParts) else DeckParts.of(deck)
+    record = build_record(parts, resolved, template, locators, allowed)
+    return embed_parts(parts.files, record)

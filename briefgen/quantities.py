@@ -10,6 +10,10 @@ Spelled-out numbers (``one`` to ``ninety-nine``) count only when a marker follow
 more often prose ("one of the earliest") than figures. A caller looking for a count can
 ask for bare number words and ordinal words too (``seven consecutive quarters``, ``the
 sixth quarter``). Digit ordinals (``6th``) are always reported, flagged ``ordinal``.
+
+A text of up to :data:`CACHED_LENGTH` characters is scanned once per process (the
+last :data:`CACHED_TEXTS` such texts are kept): the result depends on the text alone,
+and a build reads the same slide paragraphs, labels and quotes again and again.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from briefgen.models import Currency, Scale
@@ -189,12 +194,22 @@ class _Parts:
 # --- Scanning ---------------------------------------------------------------------------
 
 
+CACHED_LENGTH = 2000  # longer texts (a whole source) are scanned afresh each time
+CACHED_TEXTS = 32768
+
+
 def find_quantities(text: str, *, bare_words: bool = False) -> list[Quantity]:
     """Every numeric quantity in ``text``, in order of position.
 
     With ``bare_words``, number words need no marker after them and ordinal words
     (``first`` to ``twentieth``) are included, flagged ``ordinal``.
     """
+    if len(text) > CACHED_LENGTH:
+        return list(_scan(text, bare_words))
+    return list(_scan_cached(text, bare_words))
+
+
+def _scan(text: str, bare_words: bool) -> tuple[Quantity, ...]:
     found = [_digit_quantity(text, match) for match in _DIGITS.finditer(text)]
     for match in _WORD_NUMBER.finditer(text):
         spelled = _word_quantity(text, match, bare_words)
@@ -202,7 +217,11 @@ def find_quantities(text: str, *, bare_words: bool = False) -> list[Quantity]:
             found.append(spelled)
     if bare_words:
         found.extend(_ordinal_word(match) for match in _WORD_ORDINAL.finditer(text))
-    return sorted(found, key=lambda q: q.start)
+    return tuple(sorted(found, key=lambda q: q.start))
+
+
+# Quantities are frozen and hold only immutable values, so one result serves every caller.
+_scan_cached = lru_cache(maxsize=CACHED_TEXTS)(_scan)
 
 
 def _digit_quantity(text: str, match: re.Match[str]) -> Quantity:

@@ -14,8 +14,10 @@ in time independent of the deck's length, where python-pptx walks every part or
 relationship: naming new parts (a running number per kind of part), relating a new
 slide (a new part cannot be related already) and numbering slide ids. A slide is
 final once the next one is started: its XML (and its notes') is then kept as bytes
-and its parsed tree let go, so memory does not grow with the deck. The package is
-written uncompressed: the build compresses the deck once, as it makes it reproducible.
+and its parsed tree let go, so memory does not grow with the deck; what it shows is
+read from the tree first, for the audit (:func:`briefgen.audit.remember_part`). The
+package is written uncompressed: the build compresses the deck once, as it makes it
+reproducible.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from pptx.presentation import Presentation
 from pptx.slide import Slides
 from pptx.util import lazyproperty
 
+from briefgen.audit import remember_part
 from briefgen.errors import Problem, TemplateError
 from briefgen.resolve import Resolved
 from briefgen.templates import SlideSpec, Template
@@ -289,6 +292,7 @@ class _Sealable:
     def seal(self) -> None:
         if self._sealed is None:
             self._sealed = serialize_part_xml(self._element)
+            remember_part(self._sealed, self._element)  # what it shows, for the audit
             for cached in ("_element", "slide", "notes_slide"):
                 self.__dict__.pop(cached, None)
 

@@ -3,7 +3,10 @@
 A ``.pptx`` is a zip; its entries are rewritten with one fixed timestamp, its
 document dates set to the pack's ``as_of`` (or ``SOURCE_DATE_EPOCH``) and its
 ``docProps/app.xml`` restated from the deck itself, so the same input gives the
-same bytes, wherever and whenever it is built.
+same bytes, wherever and whenever it is built. The build hands its parts over
+uncompressed and the package is compressed once; the zip is written as ``zipfile``
+writes it, byte for byte, but each entry's deflated stream is kept by content, so a
+process that builds again (a watch) deflates only the entries that changed.
 
 Every output is first written to a temporary ``.part`` file beside its target and
 renamed over it only once all outputs are ready. Should a rename fail, or the run
@@ -14,15 +17,19 @@ no ``.part`` file is left behind.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
 import signal
 import stat
+import struct
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator, Mapping
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -74,24 +81,142 @@ def reproducible_zip(data: bytes, when: datetime) -> bytes:
     zip can hold) and the same compression. Embedded packages (a chart's workbook)
     are rewritten the same way, so their own dates cannot vary either.
     """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    return reproducible_package(entries, when)
+
+
+def reproducible_package(
+    entries: Iterable[tuple[str, bytes]] | Mapping[str, bytes], when: datetime
+) -> bytes:
+    """A zip package of ``entries`` (name and content, in order), made as
+    :func:`reproducible_zip` makes one: the package is compressed once, here."""
+    items = list(entries.items() if isinstance(entries, Mapping) else entries)
+    contents = dict(items)  # a name given twice reads as its last, as in a zip
+    names = [name for name, _ in items]
+    fixed = [(name, _restated(name, content, when, contents, names)) for name, content in items]
     stamp = min(max(when, _ZIP_FIRST), _ZIP_LAST).timetuple()[:6]
+    if len(contents) == len(items):
+        made = _deflated_zip(fixed, stamp)
+        if made is not None:
+            return made
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == _CORE:
-                content = _core(content, when)
-            elif info.filename == _APP:
-                content = _app(content, source, names)
-            elif info.filename.lower().endswith(_EMBEDDED_PACKAGES) and _is_zip(content):
-                content = reproducible_zip(content, when)
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in fixed:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
+            entry.external_attr = _MODE
             entry.create_system = 3
-            target.writestr(entry, content, compresslevel=6)
+            target.writestr(entry, content, compresslevel=_LEVEL)
     return out.getvalue()
+
+
+def _restated(
+    name: str, content: bytes, when: datetime, contents: Mapping[str, bytes], names: list[str]
+) -> bytes:
+    """An entry's content as written: dates, statistics and embedded packages made fixed."""
+    if name == _CORE:
+        return _core(content, when)
+    if name == _APP:
+        return _app(content, contents, names)
+    if name.lower().endswith(_EMBEDDED_PACKAGES) and _is_zip(content):
+        return reproducible_zip(content, when)
+    return content
+
+
+# -- the zip written once, each entry deflated once per content ---------------------------
+
+_MODE = 0o644 << 16  # the entries' permissions, as a Unix zip gives them
+_LEVEL = 6
+_VERSION = 20  # the zip format version deflated entries need (2.0)
+_UTF8_NAME = 0x800
+_ZIP64_LIMIT = (1 << 31) - 1  # past this (or 65,535 entries) zipfile writes ZIP64 records
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+
+
+class _Streams:
+    """Deflated streams (with their CRC-32) by their content's digest, the most recently
+    used kept up to ``budget`` bytes of stream in all."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._entries: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, digest: bytes) -> tuple[int, bytes] | None:
+        with self._lock:
+            found = self._entries.get(digest)
+            if found is not None:
+                self._entries.move_to_end(digest)
+            return found
+
+    def put(self, digest: bytes, made: tuple[int, bytes]) -> None:
+        if len(made[1]) > self.budget // 8:
+            return  # a rare big entry would push out many small ones
+        with self._lock:
+            if digest not in self._entries:
+                self._size += len(made[1])
+            self._entries[digest] = made
+            while self._size > self.budget:
+                self._size -= len(self._entries.popitem(last=False)[1][1])
+
+
+_DEFLATED = _Streams(48 << 20)
+
+
+def _deflated_zip(entries: list[tuple[str, bytes]], stamp: tuple[int, ...]) -> bytes | None:
+    """The zip ``zipfile`` writes for these entries (each deflated at level 6, stamped with
+    ``stamp``, mode 0644, made on Unix), byte for byte; but an entry's deflated stream is
+    made once per content, so a rebuild deflates only what changed. None where zipfile
+    would need ZIP64 records: that zip is left to zipfile."""
+    year, month, day, hour, minute, second = stamp
+    dosdate = (year - 1980) << 9 | month << 5 | day
+    dostime = hour << 11 | minute << 5 | second // 2
+    chunks: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, content in entries:
+        crc, stream = _deflate(content)
+        if len(content) * 1.05 > _ZIP64_LIMIT or offset > _ZIP64_LIMIT:
+            return None
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), _UTF8_NAME
+        sizes = (crc, len(stream), len(content), len(encoded))
+        chunks += [
+            _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, 8, dostime, dosdate, *sizes, 0),
+            encoded,
+            stream,
+        ]
+        central += [
+            _CENTRAL.pack(
+                b"PK\x01\x02", _VERSION, 3, _VERSION, 0, flags, 8, dostime, dosdate, *sizes,
+                0, 0, 0, 0, _MODE, offset,
+            ),
+            encoded,
+        ]  # fmt: skip
+        offset += _LOCAL.size + len(encoded) + len(stream)
+    directory = b"".join(central)
+    if len(entries) > 0xFFFF or offset > _ZIP64_LIMIT or len(directory) > _ZIP64_LIMIT:
+        return None
+    count = len(entries)
+    end = _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    return b"".join([*chunks, directory, end])
+
+
+def _deflate(content: bytes) -> tuple[int, bytes]:
+    """The CRC-32 and raw deflate stream of ``content``, as zipfile makes them."""
+    digest = hashlib.sha256(content).digest()
+    found = _DEFLATED.get(digest)
+    if found is None:
+        compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+        found = (zlib.crc32(content), compressor.compress(content) + compressor.flush())
+        _DEFLATED.put(digest, found)
+    return found
 
 
 def _is_zip(content: bytes) -> bool:
@@ -103,7 +228,7 @@ def _core(content: bytes, when: datetime) -> bytes:
     return text.encode("utf-8")
 
 
-def _app(content: bytes, source: zipfile.ZipFile, names: list[str]) -> bytes:
+def _app(content: bytes, contents: Mapping[str, bytes], names: list[str]) -> bytes:
     """The extended properties, stated from the deck rather than kept from the template.
 
     python-pptx keeps the template's ``app.xml``, which says "0 slides" (or, from a
@@ -112,7 +237,7 @@ def _app(content: bytes, source: zipfile.ZipFile, names: list[str]) -> bytes:
     found = _FORMAT.search(content.decode("utf-8", "replace"))
     slides = [n for n in names if _SLIDE.fullmatch(n)]
     notes = sum(1 for n in names if _NOTES.fullmatch(n))
-    hidden = sum(1 for n in slides if _HIDDEN.search(source.read(n)[:4096]))
+    hidden = sum(1 for n in slides if _HIDDEN.search(contents[n][:4096]))
     shape = f"<PresentationFormat>{found.group(1)}</PresentationFormat>" if found else ""
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
