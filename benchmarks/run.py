@@ -541,6 +541,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated packs")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
+    # Cold runs should measure a normal install, which has its bytecode; without it every
+    # run would compile the modules edited since the last one (PYTHONDONTWRITEBYTECODE).
+    compile_package = (
+        "import briefgen, compileall, pathlib; "
+        "compileall.compile_dir(pathlib.Path(briefgen.__file__).parent, quiet=1)"
+    )
+    subprocess.run([sys.executable, "-c", compile_package], check=False)
     work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
     start_load = load_average()
     try:

@@ -7,7 +7,6 @@ starts a template folder from a corporate ``.pptx``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -62,6 +61,8 @@ def templates_command(templates: TemplatesOption = None, fmt: FormatOption = "te
 
         briefgen templates --templates ~/house-templates
     """
+    import json
+
     from briefgen.templates import scan_templates, search_path
 
     _check_format(fmt)
@@ -107,6 +108,8 @@ def inspect_command(
 
         briefgen template inspect corporate.pptx --units cm
     """
+    import json
+
     from briefgen.deck.layouts import describe, format_info
     from briefgen.errors import BriefgenError, Problem
 

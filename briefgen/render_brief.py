@@ -9,11 +9,15 @@ measures it and says what to cut.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from briefgen import display
@@ -28,6 +32,8 @@ from briefgen.safety import render_bounded
 LINE_CHARS = 70
 PAGE_LINES = 52
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+# Brief template files whose compiled code one process keeps (see _compiled_briefs).
+COMPILED_LIMIT = 32
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,52 @@ def brief_context(resolved: Resolved) -> tuple[dict[str, Any], _Notes]:
 def _environment(root: Path) -> Any:
     from briefgen.safety import brief_environment
 
-    return brief_environment(root)  # Jinja's sandbox, confined to root, with limits
+    env = brief_environment(root)  # Jinja's sandbox, confined to root, with limits
+    env.bytecode_cache = _compiled_briefs()
+    return env
+
+
+@functools.cache
+def _compiled_briefs() -> Any:
+    """The process's compiled brief templates, through Jinja's bytecode cache interface.
+
+    A warm process (``briefgen watch``) renders the brief on every rebuild, and
+    compiling the template is most of that work. Jinja reads a template file's text on
+    every render and takes compiled code from here only when that text's checksum is
+    the one the code was compiled from, so an edit is always seen, whatever its size or
+    modification time; an included file is kept and checked the same way. The sandbox
+    itself is made afresh for each render (that costs little), so no render's state,
+    such as its range() budget, reaches the next. At most COMPILED_LIMIT files are
+    kept, the least recently used dropped first.
+    """
+    from jinja2.bccache import Bucket, BytecodeCache
+
+    class CompiledBriefs(BytecodeCache):
+        def __init__(self) -> None:
+            self.codes: OrderedDict[str, tuple[str, CodeType]] = OrderedDict()
+            self.lock = threading.Lock()
+
+        def load_bytecode(self, bucket: Bucket) -> None:
+            with self.lock:
+                kept = self.codes.get(bucket.key)
+                if kept is not None and kept[0] == bucket.checksum:
+                    self.codes.move_to_end(bucket.key)
+                    bucket.code = kept[1]
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            if bucket.code is None:
+                return
+            with self.lock:
+                self.codes[bucket.key] = (bucket.checksum, bucket.code)
+                self.codes.move_to_end(bucket.key)
+                while len(self.codes) > COMPILED_LIMIT:
+                    self.codes.popitem(last=False)
+
+        def clear(self) -> None:
+            with self.lock:
+                self.codes.clear()
+
+    return CompiledBriefs()
 
 
 def render_brief(resolved: Resolved, template_dir: Path, template_name: str) -> str:
