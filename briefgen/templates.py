@@ -21,7 +21,7 @@ import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Annotated, Literal
+from typing import IO, TYPE_CHECKING, Annotated, Any, Literal
 from xml.etree import ElementTree
 
 from pydantic import (
@@ -191,6 +191,15 @@ class Template:
     @property
     def manifest_path(self) -> Path:
         return self.root / MANIFEST
+
+    def where(self, path: PathKey) -> dict[str, Any]:
+        """Keyword arguments locating a :class:`Problem` at ``path`` of the manifest.
+
+        The manifest is read again (from the parse cache): only errors need its lines.
+        """
+        doc, _ = read_yaml(self.manifest_path, str(self.manifest_path))
+        line = doc.line_of(path) if doc is not None else None
+        return {"file": str(self.manifest_path), "line": line, "field": dotted(path)}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from briefgen.audit import allowed_values, audit_deck
-from briefgen.deck.chart_scales import AxisScale, Sizes, aligned_scales, apart, nice_step, settle
+from briefgen.deck.chart_scales import (
+    AxisScale,
+    Sizes,
+    Widths,
+    aligned_scales,
+    apart,
+    nice_step,
+    settle,
+)
 from briefgen.errors import RenderError
 from briefgen.load import load_pack
 from briefgen.models import Chart
@@ -172,7 +180,7 @@ def test_negative_growth_is_labelled_below_its_point(
     positions = label_positions(growth)
     assert positions[3] == "b"  # Cainiao, -12%
     bars = label_positions(graph.plots[0].series[0])
-    assert set(bars) <= {"inEnd", "outEnd"}
+    assert set(bars) <= {"inEnd", "outEnd", "inBase"}
 
 
 @pytest.mark.parametrize("name", BUILT_INS)
@@ -395,3 +403,71 @@ def test_short_bars_keep_their_labels_outside() -> None:
 
 def test_two_lines_put_the_upper_label_above() -> None:
     assert apart([0.8, 0.2], [0.5, 0.5]) == (["above", "below"], ["below", "above"])
+
+
+def test_a_segment_through_a_bar_label_moves_the_label_to_the_bar_foot() -> None:
+    bars = AxisScale(-40, 80, 20)
+    line = AxisScale(-20, 40, 10)
+    sizes = Sizes(label=0.056, gap=0.018, marker=0.025)
+    # From 22% down to -12%: the steep segment passes the 33.579 bar's end, in and out.
+    wide = Widths(bars=[0.6, 0.6], points=[0.25, 0.25])
+    bar_at, line_at = settle([33.579, 21.573], [22, -12], [bars, line], sizes, wide)
+    assert bar_at[0] == "base"
+    assert line_at == ["above", "below"]
+    # As narrow as a point, the label at the bar's end is clear of it.
+    assert settle([33.579, 21.573], [22, -12], [bars, line], sizes)[0][0] == "inside"
+
+
+def test_aligned_scales_keep_only_the_room_labels_need() -> None:
+    ranges = [(5.55, 71.077), (-12, 22)]
+    tight = aligned_scales(ranges, [(0.074, 0.074)] * 2)
+    assert tight is not None
+    assert [(s.low, s.high) for s in tight] == [(-40, 80), (-20, 40)]
+    loose = aligned_scales(ranges)  # a tenth of the plot at each end
+    assert loose is not None and loose[0].high - loose[0].low > 120
+
+
+def test_aligned_scales_do_not_flatten_one_axis_for_the_other() -> None:
+    # Summing the two axes' shares would pick bars on -20..80 and the line on -25..100.
+    scales = aligned_scales([(5.55, 71.077), (-12, 22)], [(0.08, 0.08)] * 2)
+    assert scales is not None
+    bars, line = scales
+    assert 34 / (line.high - line.low) > 0.5
+    assert 71.077 / (bars.high - bars.low) > 0.45
+
+
+def category_rotation(graph: Any) -> str:
+    body = graph.category_axis._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
+    return str(body.get("rot"))
+
+
+def test_names_too_wide_for_their_bars_are_slanted_not_broken_mid_word() -> None:
+    verbose = resolve_pack(load_pack(VERBOSE / "pack"))
+    names = list(verbose.charts[0].categories)
+    for name in BUILT_INS:
+        column, *bars = drawn(verbose, name)  # the teaser draws the first chart only
+        assert category_rotation(column) == "-2700000"  # 45 degrees
+        drawn_names = list(column.plots[0].categories)
+        assert [n.replace("\n", " ") for n in drawn_names] == names
+        assert "Taobao\nmarketplace" in drawn_names  # wider than its bar: on two lines
+        for bar in bars:  # beside horizontal bars the names have room: level
+            assert category_rotation(bar) == "0"
+            assert list(bar.plots[0].categories) == names
+
+
+@pytest.mark.parametrize("name", BUILT_INS)
+def test_names_that_fit_their_bars_stay_level(name: str, real_decks: dict[str, bytes]) -> None:
+    for _, graph in charts_in(real_decks[name]):
+        assert category_rotation(graph) == "0"
+        assert not any("\n" in c for c in graph.plots[0].categories)
+
+
+@pytest.mark.parametrize("name", BUILT_INS)
+def test_the_line_falling_past_a_bar_end_keeps_off_its_label(
+    name: str, real_decks: dict[str, bytes]
+) -> None:
+    [graph] = [g for title, g in charts_in(real_decks[name]) if title.startswith("Segment")]
+    bars = label_positions(graph.plots[0].series[0])
+    # From 22% at International commerce down to -12% at Cainiao, the line passes
+    # just beyond the 33.579bn bar's end: its label goes inside the bar.
+    assert bars[2] in ("inEnd", "inBase")

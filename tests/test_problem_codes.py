@@ -958,11 +958,6 @@ def test_deck_overflow_names_the_pack_item(case: Path) -> None:
 
 
 @covers("deck-overflow")
-@pytest.mark.xfail(
-    strict=True,
-    reason="a slide title too long for two lines even at the smallest title size (18 pt) is "
-    "written anyway; no deck-overflow is raised",
-)
 def test_deck_overflow_title(case: Path) -> None:
     title = " ".join(["Momentum"] * 22)  # 197 characters: three lines at 18 pt
     pillars = case / "pack" / "pillars.yaml"
@@ -973,6 +968,30 @@ def test_deck_overflow_title(case: Path) -> None:
     )
     line = _one(_build(case), "deck-overflow", 2)
     assert line.startswith(f"{pillars}:3: pillars[0].title: "), line
+
+
+@covers("deck-overflow")
+def test_deck_overflow_title_of_a_chart(case: Path) -> None:
+    charts = case / "pack" / "charts.yaml"
+    title = " ".join(["Momentum"] * 22)  # three lines at 18 pt
+    charts.write_text(
+        f"charts:\n  - id: revenue\n    title: {title}\n    categories: [Q4]\n"
+        "    series:\n      - name: Revenue\n        figures: [revenue_q4]\n",
+        encoding="utf-8",
+    )
+    line = _one(_build(case), "deck-overflow", 2)
+    _located(line, f"{charts}:3: charts[0].title", "does not fit the 'BG Chart' layout's title box")
+
+
+@covers("deck-overflow")
+def test_deck_overflow_title_given_by_the_template(case: Path, templates: Path) -> None:
+    manifest = templates / "default" / "manifest.yaml"
+    title = " ".join(["Summary"] * 24)
+    _edit(manifest, "layout: BG Key Figures\n", f"layout: BG Key Figures\n    title: {title}\n")
+    line = _one(_build(case, "--templates", templates), "deck-overflow", 2)
+    slides = yaml.safe_load(manifest.read_text(encoding="utf-8"))["slides"]
+    index = next(i for i, s in enumerate(slides) if s.get("title") == title)
+    _located(line, f"{manifest}:{_line_of(manifest, title)}: slides[{index}].title", "shorten it")
 
 
 CHART = (
@@ -995,16 +1014,39 @@ def test_deck_chart_mixed_units(case: Path) -> None:
 
 
 @covers("deck-chart")
-@pytest.mark.xfail(
-    strict=True,
-    reason="deck-chart carries no file or line ('<pack>: charts.mixed: ...'), and its field "
-    "is not a pack path",
-)
 def test_deck_chart_is_located(case: Path) -> None:
     charts = case / "pack" / "charts.yaml"
     charts.write_text(CHART, encoding="utf-8")
     line = _one(_build(case), "deck-chart", 2)
     _located(line, f"{charts}:6: charts[0].series[0]", "mixes units")
+
+
+@covers("deck-chart")
+def test_deck_chart_axis_sharing_units_is_located(case: Path) -> None:
+    charts = case / "pack" / "charts.yaml"
+    charts.write_text(
+        "charts:\n  - id: shared\n    title: Revenue and growth\n    categories: [Q4]\n"
+        "    series:\n      - name: Revenue\n        figures: [revenue_q4]\n"
+        "      - name: Growth\n        figures: [cloud_growth_q4]\n",
+        encoding="utf-8",
+    )
+    line = _one(_build(case), "deck-chart", 2)
+    _located(line, f"{charts}:8: charts[0].series[1]", "share an axis but not a unit")
+
+
+@covers("deck-chart")
+def test_deck_chart_bar_with_secondary_axis_is_located(case: Path) -> None:
+    charts = case / "pack" / "charts.yaml"
+    charts.write_text(
+        "charts:\n  - id: bars\n    title: Revenue and growth\n    type: bar\n"
+        "    categories: [Q4]\n    series:\n      - name: Revenue\n"
+        "        figures: [revenue_q4]\n      - name: Growth\n        axis: secondary\n"
+        "        figures: [cloud_growth_q4]\n",
+        encoding="utf-8",
+    )
+    line = _one(_build(case), "deck-chart", 2)
+    where = f"{charts}:{_line_of(charts, 'axis: secondary')}: charts[0].series[1].axis"
+    _located(line, where, "has no secondary axis")
 
 
 @covers("deck-unknown-chart")
@@ -1017,11 +1059,6 @@ def test_deck_unknown_chart(case: Path, templates: Path) -> None:
 
 
 @covers("deck-unknown-chart")
-@pytest.mark.xfail(
-    strict=True,
-    reason="deck-unknown-chart names the manifest but no line, and its field is "
-    "'slides.chart' rather than the slide's own 'slides[4].chart'",
-)
 def test_deck_unknown_chart_is_located(case: Path, templates: Path) -> None:
     manifest = templates / "default" / "manifest.yaml"
     _edit(manifest, "    layout: BG Chart\n", "    layout: BG Chart\n    chart: revenue\n")

@@ -281,7 +281,9 @@ def owners(page: PdfPage, boxes: list[TextBox]) -> list[list[TextBox]]:
     """For each word of the page, the shapes whose text holds it.
 
     A whole line of words is matched first (which tells a table's "the" from a
-    footnote's); a line no one shape holds falls back to its words one by one.
+    footnote's); a line no one shape holds falls back to its words one by one. A
+    chart whose text holds a word is always among its owners: slanted category
+    names come out of the PDF in fragments, which its lines mix with other text.
     """
     lines: dict[int, list[Word]] = {}
     for word in page.words:
@@ -293,7 +295,9 @@ def owners(page: PdfPage, boxes: list[TextBox]) -> list[list[TextBox]]:
     result = []
     for word in page.words:
         key = squeeze(word.text)
-        result.append((line_owners[word.line] or _holders(key, boxes)) if key else [])
+        found = line_owners[word.line] or _holders(key, boxes)
+        charts = [b for b in _holders(key, boxes) if b.kind == "chart" and b not in found]
+        result.append(found + charts if key else [])
     return result
 
 

@@ -4,16 +4,18 @@ Every value axis has a title naming its unit ("RMB bn", "% year on year"), taken
 from the figures and never typed; data labels carry the unit too ("71.077bn",
 "-12%"). A legend appears only when there is more than one series; a single
 series' source marks go on its axis title instead. The categories (periods,
-segments) name themselves and their axis has no title. Series take the theme's
-accent colours, so a chart follows the template it is drawn in.
+segments) name themselves and their axis has no title; their names wrap at spaces,
+or are slanted when a word would not fit under its bar (``chart_text``). Series take
+the theme's accent colours, so a chart follows the template it is drawn in.
 
 python-pptx has no combo API, so the chart is made with every series as the base
 type, then the secondary series are moved into a ``c:lineChart`` of their own with
 a second (hidden) category axis and a value axis on the right: the structure
 PowerPoint itself writes, which LibreOffice also reads. Both value axes get scales
 with zero at the same height and the same number of steps, so a negative growth
-rate is drawn below the bars' baseline, and the line's labels are put where they
-do not sit on the bars' (``chart_scales``).
+rate is drawn below the bars' baseline, and labels are put where the line, its
+markers and its labels do not cross the bars' labels (``chart_scales``): a bar's
+label beyond its end, inside it, or inside its foot.
 """
 
 from __future__ import annotations
@@ -21,9 +23,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pptx.chart import axis, data
@@ -38,12 +38,20 @@ from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from briefgen import display
-from briefgen.deck.chart_scales import AxisScale, Sizes, aligned_scales, apart, settle
+from briefgen.deck.chart_scales import AxisScale, Sizes, Widths, aligned_scales, apart, settle
+from briefgen.deck.chart_text import (
+    TEXT_PT,
+    Unit,
+    axis_title,
+    category_names,
+    chart_error,
+    label_width,
+    series_unit,
+)
 from briefgen.deck.frame import Deck, SlideWriter
 from briefgen.deck.text import element, set_fonts, sub_element, xml_element
 from briefgen.errors import Problem, RenderError
-from briefgen.models import Basis, Chart, ChartSeries, Figure, Kind
+from briefgen.models import Chart, ChartSeries
 from briefgen.templates import SlideSpec
 
 _BASE = {
@@ -51,14 +59,6 @@ _BASE = {
     "combo": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "line": XL_CHART_TYPE.LINE_MARKERS,
-}
-# Ticks show a symbol unit on every number; an amount's unit is in the axis title.
-_TICK_SUFFIX = {Kind.PERCENT: '"%"', Kind.PERCENTAGE_POINTS: '"pp"', Kind.MULTIPLE: '"x"'}
-_TITLE_WORDS = {Kind.MULTIPLE: "Times (x)", Kind.RATIO: "Ratio", Kind.COUNT: "Number"}
-_BASIS_WORDS = {
-    Basis.YOY: "year on year",
-    Basis.QOQ: "quarter on quarter",
-    Basis.YTD: "year to date",
 }
 _ACCENTS = (
     MSO_THEME_COLOR.ACCENT_1,
@@ -74,81 +74,20 @@ _ValueAxis: Any = axis.ValueAxis
 _SECONDARY_CAT_AX = "50000001"
 _SECONDARY_VAL_AX = "50000002"
 LABELS_UP_TO = 12  # more categories than this and data labels would crowd
-TEXT_PT = 12  # every chart text: the body floor
 _LABEL_PT = TEXT_PT * 1.3  # a data label's height with its padding
 _GAP_PT = 5.0  # from a point or bar end to its label
 _MARKER_PT = 7
 _FRAME_PT = 72.0  # of the chart's height: tick labels, legend and margins, not the plot
+_AXIS_PT = 60.0  # of its width, for each value axis: its title, tick labels and margin
+_MOST_ROOM = 0.2  # of a short plot's height, kept beyond the data for labels at most
+_SLANT = "-2700000"  # category names at 45 degrees, in 60000ths of a degree
 _POSITION = {
     "inside": XL_LABEL_POSITION.INSIDE_END,
     "outside": XL_LABEL_POSITION.OUTSIDE_END,
     "above": XL_LABEL_POSITION.ABOVE,
     "below": XL_LABEL_POSITION.BELOW,
+    "base": XL_LABEL_POSITION.INSIDE_BASE,
 }
-
-
-def _error(chart: Chart, message: str) -> RenderError:
-    text = f"chart '{chart.id}': {message}"
-    return RenderError(text, [Problem("deck-chart", text, field=f"charts.{chart.id}")])
-
-
-# --- units -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Unit:
-    """How one series' values are written: in its data labels and on its axis's ticks."""
-
-    key: tuple[object, ...]  # kind, currency and scale: series sharing an axis share these
-    label_format: str  # an Excel number format: '#,##0.000"bn"', '#,##0"%"'
-    tick_suffix: str  # '"%"', or none for an amount: its axis title names the unit
-
-    def tick_format(self, step: float | None) -> str:
-        """Ticks ``step`` apart to as many places as the step has; General when unknown."""
-        if step is None:
-            return "General" + self.tick_suffix
-        exponent = Decimal(repr(step)).normalize().as_tuple().exponent
-        return _digits(max(0, -int(exponent))) + self.tick_suffix
-
-
-def series_unit(deck: Deck, chart: Chart, series: ChartSeries) -> Unit:
-    """A series' unit, from its figures' kind, currency, scale and written places."""
-    figures = [deck.resolved.figures[f].figure for f in series.figures]
-    keys = {(f.kind, f.currency, f.scale) for f in figures}
-    if len(keys) > 1:
-        raise _error(chart, f"series '{series.name}' mixes units; one series, one unit")
-    places = {f.decimals for f in figures}
-    # With mixed places one fixed format would pad 24 to 24.0 beside 72.5, claiming
-    # precision the source does not give; General shows each value as it was written.
-    digits = "General" if len(places) > 1 else _digits(places.pop())
-    before, after = _affixes(figures[0])
-    # "71.077bn": the currency is in the axis title and the label stays short.
-    label = f'{digits}"{after}"' if after else f'"{before}"{digits}' if before else digits
-    return Unit(tuple(keys.pop()), label, _TICK_SUFFIX.get(figures[0].kind, ""))
-
-
-def _digits(places: int) -> str:
-    return "#,##0" + ("." + "0" * places if places else "")
-
-
-def _affixes(figure: Figure) -> tuple[str, str]:
-    """What the deck writes before and after a figure's digits: ("RMB ", "bn"), ("", "%")."""
-    shown = display.bare_value(figure).removeprefix(display.MINUS)
-    digits = display.number(abs(figure.value), figure.decimals)
-    start = shown.index(digits)
-    return shown[:start], shown[start + len(digits) :]
-
-
-def axis_title(figures: Sequence[Figure]) -> str:
-    """The unit of a value axis in words: "RMB bn", "US$ m", "% year on year", "Number"."""
-    first = figures[0]
-    unit = display.unit_label(first)
-    words = _TITLE_WORDS.get(first.kind)
-    if words is not None:
-        unit = f"{words} ({unit})" if first.kind is Kind.COUNT and unit else words
-    bases = {f.basis for f in figures}
-    basis = _BASIS_WORDS.get(bases.pop()) if len(bases) == 1 else None
-    return f"{unit} {basis}" if basis else unit
 
 
 # --- the slide -------------------------------------------------------------------------------
@@ -164,6 +103,14 @@ class _Plan:
     units: tuple[Unit, ...]
     marks: tuple[str, ...]
     height_pt: float  # the chart frame's
+    width_pt: float
+    label_pt: tuple[tuple[float, ...], ...]  # each data label's width
+    names: tuple[str, ...] = ()  # the categories as drawn: slanted ones broken at a space
+    slant_pt: float = 0.0  # height slanted category names take beyond level ones
+
+    @property
+    def slanted(self) -> bool:
+        return self.slant_pt > 0
 
     @property
     def primary(self) -> int:
@@ -180,6 +127,22 @@ class _Plan:
     def labelled(self) -> bool:
         return len(self.chart.categories) <= LABELS_UP_TO
 
+    @property
+    def sizes(self) -> Sizes:
+        """A data label, its gap and a marker, as fractions of the plot's height."""
+        plot = max(self.height_pt - _FRAME_PT - self.slant_pt, 1.0)
+        return Sizes(_LABEL_PT / plot, _GAP_PT / plot, _MARKER_PT / plot)
+
+    @property
+    def category_pt(self) -> float:
+        """The width of one category across the plot."""
+        plot = max(self.width_pt - _AXIS_PT * len(self.axes), 1.0)
+        return plot / len(self.chart.categories)
+
+    def widths(self, series: int) -> tuple[float, ...]:
+        """The series' data labels' widths, in category widths."""
+        return tuple(w / self.category_pt for w in self.label_pt[series])
+
 
 def chart_slides(deck: Deck, spec: SlideSpec) -> None:
     charts = deck.resolved.charts
@@ -190,10 +153,9 @@ def chart_slides(deck: Deck, spec: SlideSpec) -> None:
                 f"the template's chart slide names chart '{spec.chart}', "
                 "which the pack does not have"
             )
-            path = str(deck.template.manifest_path)
-            raise RenderError(
-                message, [Problem("deck-unknown-chart", message, path, field="slides.chart")]
-            )
+            index = next(i for i, s in enumerate(deck.manifest.slides) if s is spec)
+            where = deck.template.where(("slides", index, "chart"))
+            raise RenderError(message, [Problem("deck-unknown-chart", message, **where)])
     for chart in charts[: spec.limit] if spec.limit else charts:
         chart_slide(deck, spec, chart)
 
@@ -201,16 +163,19 @@ def chart_slides(deck: Deck, spec: SlideSpec) -> None:
 def chart_slide(deck: Deck, spec: SlideSpec, chart: Chart) -> None:
     secondary = [s for s in chart.series if s.axis == "secondary"]
     if secondary and chart.type == "bar":
-        raise _error(chart, "a horizontal bar chart has no secondary axis; use type 'combo'")
+        where = ("series", chart.series.index(secondary[0]), "axis")
+        raise chart_error(
+            deck, chart, "a horizontal bar chart has no secondary axis; use type 'combo'", *where
+        )
     writer = SlideWriter(deck, spec, spec.title or chart.title)
     region = writer.region("chart")
     ids = [f for s in chart.series for f in s.figures]
     sources = list(dict.fromkeys(s for f in ids for s in deck.resolved.figures[f].sources))
     box = region.down_to(writer.geometry.content_bottom(sources))
-    plan = _plan(deck, writer, chart, box.h / 12700)
-    _check_axes(plan)
+    plan = _plan(deck, writer, chart, (box.w / 12700, box.h / 12700))
+    _check_axes(deck, plan)
     chart_data = _CategoryChartData()
-    chart_data.categories = list(chart.categories)
+    chart_data.categories = list(plan.names)
     for series, values, unit, mark in zip(
         plan.series, plan.values, plan.units, plan.marks, strict=True
     ):
@@ -227,29 +192,40 @@ def chart_slide(deck: Deck, spec: SlideSpec, chart: Chart) -> None:
     writer.finish()
 
 
-def _plan(deck: Deck, writer: SlideWriter, chart: Chart, height_pt: float) -> _Plan:
+def _plan(deck: Deck, writer: SlideWriter, chart: Chart, size_pt: tuple[float, float]) -> _Plan:
     ordered = [s for s in chart.series if s.axis == "primary"]
     ordered += [s for s in chart.series if s.axis == "secondary"]
     figures = deck.resolved.figures
-    return _Plan(
+    plan = _Plan(
         chart,
         tuple(ordered),
         tuple(tuple(float(figures[f].figure.value) for f in s.figures) for s in ordered),
         tuple(series_unit(deck, chart, s) for s in ordered),
         tuple(writer.cites.mark(s.figures) for s in ordered),
-        height_pt,
+        size_pt[1],
+        size_pt[0],
+        tuple(tuple(label_width(figures[f].figure, deck.face) for f in s.figures) for s in ordered),
     )
+    level = chart.type == "bar"
+    names, slant = category_names(chart.categories, plan.category_pt, deck.face, level)
+    return replace(plan, names=names, slant_pt=slant)
 
 
-def _check_axes(plan: _Plan) -> None:
-    """Series drawn against one axis must be in one unit, or the axis would mislead."""
+def _check_axes(deck: Deck, plan: _Plan) -> None:
+    """Series drawn against one axis must be in one unit, or the axis would mislead; the
+    first series in another unit than the axis's first is the one to move."""
     for indices in plan.axes:
-        units = {plan.units[i].key: plan.series[i].name for i in indices}
+        units = {plan.units[i].key: plan.series[i] for i in indices}
         if len(units) > 1:
-            names = "', '".join(units.values())
-            raise _error(
+            names = "', '".join(s.name for s in units.values())
+            first = plan.units[indices[0]].key
+            odd = next(plan.series[i] for i in indices if plan.units[i].key != first)
+            raise chart_error(
+                deck,
                 plan.chart,
                 f"series '{names}' share an axis but not a unit; put one on the secondary axis",
+                "series",
+                plan.chart.series.index(odd),
             )
 
 
@@ -331,7 +307,13 @@ def _scales(plan: _Plan) -> list[AxisScale] | None:
         (min(min(plan.values[i]) for i in r), max(max(plan.values[i]) for i in r))
         for r in plan.axes
     ]
-    return aligned_scales(ranges)
+    if not plan.labelled or plan.chart.type == "bar":  # labels beside bars: not heights
+        return aligned_scales(ranges)
+    # Room for a label beyond the data at each end, and no more: a tall chart's bars
+    # reach nearer its top than a short one's.
+    sizes = plan.sizes
+    room = min(sizes.gap + sizes.label, _MOST_ROOM)
+    return aligned_scales(ranges, [(room, room)] * len(ranges))
 
 
 def _style_axes(graph: Any, plan: _Plan, deck: Deck, scales: list[AxisScale] | None) -> None:
@@ -356,8 +338,10 @@ def _style_axes(graph: Any, plan: _Plan, deck: Deck, scales: list[AxisScale] | N
     gridlines.brightness = -0.15
     categories = graph.category_axis
     categories.tick_labels.font.size = Pt(TEXT_PT)
-    # Level names, wrapped if need be, rather than slanted: easier to read, and to find.
-    categories._element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("rot", "0")
+    # Level names, wrapped at spaces if need be, rather than slanted: easier to read, and
+    # to find; slanted only where a word is wider than its category (``_with_names``).
+    slant = _SLANT if plan.slanted else "0"
+    categories._element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("rot", slant)
     # Category names stay at the foot of the plot when values below zero move its axis up.
     categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     if plan.chart.type == "bar":
@@ -435,9 +419,8 @@ def _placements(plan: _Plan, scales: list[AxisScale] | None) -> list[list[str]]:
     first, second = plan.values
     if scales is not None and len(scales) == 2:
         if not line_chart:  # one bar series, one line on the secondary axis
-            plot = max(plan.height_pt - _FRAME_PT, 1.0)
-            sizes = Sizes(_LABEL_PT / plot, _GAP_PT / plot, _MARKER_PT / plot)
-            bars, line = settle(first, second, scales, sizes)
+            widths = Widths(plan.widths(0), plan.widths(1))
+            bars, line = settle(first, second, scales, plan.sizes, widths)
             return [list(bars), list(line)]
         first = tuple(scales[0].height(v) for v in first)
         second = tuple(scales[1].height(v) for v in second)
@@ -469,7 +452,7 @@ def _label_look(label: Any, xml: Any, position: str, backed: bool) -> None:
     """Text at the chart's size; white inside a bar; a line's labels backed where the
     line crosses bars."""
     label.font.size = Pt(TEXT_PT)
-    inverse = position == "inside"
+    inverse = position in ("inside", "base")
     label.font.color.theme_color = (
         MSO_THEME_COLOR.BACKGROUND_1 if inverse else MSO_THEME_COLOR.TEXT_1
     )
