@@ -467,7 +467,7 @@ class DeckParts:
 
     def slide_parts(self) -> list[str]:
         """The slide parts in presentation order."""
-        from briefgen.provenance import DeckError
+        from briefgen.provenance.serialise import DeckError
 
         presentation = self._read(_PRESENTATION)
         if presentation is None:

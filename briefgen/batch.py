@@ -167,7 +167,7 @@ _HEAVY = (
     "briefgen.deck.tables",
     "briefgen.render_brief",
     "briefgen.audit",
-    "briefgen.provenance",
+    "briefgen.provenance.build",
     "briefgen.write",
 )
 

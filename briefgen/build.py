@@ -344,10 +344,10 @@ def _package(
 ) -> tuple[bytes, int]:
     """The deck as written, its provenance stamped in and its zip made reproducible (one
     compression of the whole package), and how many slides it has."""
-    from briefgen.provenance import stamp as stamp_provenance
+    from briefgen.provenance.build import stamp as stamp_provenance
     from briefgen.write import build_time, reproducible_package
 
-    # Which figure each number on a slide is, for `briefgen audit` (briefgen/provenance.py).
+    # Which figure each number on a slide is, for `briefgen audit` (briefgen/provenance/).
     files = stamp_provenance(parts, resolved, template, report, allowed)
     deck = reproducible_package(files, build_time(resolved.meta.as_of))
     slides = sum(1 for n in files if n.startswith("ppt/slides/slide") and n.endswith(".xml"))

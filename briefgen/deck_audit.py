@@ -30,16 +30,10 @@ from xml.etree import ElementTree
 
 from briefgen.audit import DeckParts, SlideContent
 from briefgen.errors import Problem
-from briefgen.provenance import (
-    DeckError,
-    Provenance,
-    Shown,
-    SlideRecord,
-    decimal_key,
-    measures,
-    read_record,
-    squash,
-)
+from briefgen.provenance.measures import decimal_key, measures, squash
+from briefgen.provenance.package import read_record
+from briefgen.provenance.record import Provenance, Shown, SlideRecord
+from briefgen.provenance.serialise import DeckError
 from briefgen.quantities import Quantity
 
 _NUMBER = re.compile(r"[0-9][0-9.,]*")

@@ -19,16 +19,9 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.deck_audit import ADDED, CHANGED, REMOVED, audit_deck_file
-from briefgen.provenance import (
-    CARRIER_PROPERTIES,
-    CARRIER_XML,
-    NAMESPACE,
-    from_properties,
-    from_xml,
-    read_record,
-    to_properties,
-    to_xml,
-)
+from briefgen.provenance.package import CARRIER_PROPERTIES, CARRIER_XML, read_record
+from briefgen.provenance.record import NAMESPACE
+from briefgen.provenance.serialise import from_properties, from_xml, to_properties, to_xml
 
 from .conftest import REAL_PACK, ROOT, shared_sources
 from .test_problem_codes import covers
@@ -351,7 +344,7 @@ def test_properties_carrier_survives_libreoffice(
 
 
 def test_stamping_again_replaces_the_record_and_keeps_other_properties(built: Path) -> None:
-    from briefgen.provenance import embed
+    from briefgen.provenance.package import embed
 
     with zipfile.ZipFile(built) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}

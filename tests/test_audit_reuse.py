@@ -26,14 +26,8 @@ from briefgen import audit
 from briefgen.audit import Allowed, DeckParts, part_text, remember_part, unsourced
 from briefgen.build import BuildOptions, Session, check, render_outputs
 from briefgen.load import load_pack
-from briefgen.provenance import (
-    NAMESPACE,
-    Provenance,
-    QuoteRecord,
-    Shown,
-    SlideRecord,
-    to_xml,
-)
+from briefgen.provenance.record import NAMESPACE, Provenance, QuoteRecord, Shown, SlideRecord
+from briefgen.provenance.serialise import to_xml
 from briefgen.quantities import CACHED_LENGTH, find_quantities
 from briefgen.render_deck import render_deck
 from briefgen.resolve import resolve_pack

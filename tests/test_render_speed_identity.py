@@ -27,7 +27,7 @@ from pptx.util import Inches, Pt
 from briefgen.deck.cite import SlideCitations
 from briefgen.deck.content import BULLET_INDENT, Para, Span
 from briefgen.deck.fit import has_cjk
-from briefgen.deck.frame import Box
+from briefgen.deck.geometry import Box
 from briefgen.deck.tables import (
     HEADER_FILL,
     MARGIN_X,

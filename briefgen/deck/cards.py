@@ -14,7 +14,8 @@ from pptx.util import Emu, Inches
 
 from briefgen.deck.content import Para, Span, blocks, sources_in, spans_of
 from briefgen.deck.fit import blocks_height
-from briefgen.deck.frame import Box, Deck, SlideWriter, inches
+from briefgen.deck.frame import Deck, SlideWriter
+from briefgen.deck.geometry import Box, inches
 from briefgen.deck.slides import accent_rule, filled_box, too_big
 from briefgen.deck.text import write_paras
 from briefgen.resolve import PillarView

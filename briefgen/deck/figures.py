@@ -17,7 +17,8 @@ from pptx.util import Emu
 from briefgen.deck.cite import when
 from briefgen.deck.content import Para, Span, blocks, measured_text, sources_in, spans_of
 from briefgen.deck.fit import blocks_height, text_width
-from briefgen.deck.frame import EMU_PER_INCH, Box, Deck, SlideWriter, inches
+from briefgen.deck.frame import Deck, SlideWriter
+from briefgen.deck.geometry import EMU_PER_INCH, Box, inches
 from briefgen.deck.slides import (
     Overflow,
     accent_rule,
