@@ -33,7 +33,7 @@ _COUNT_SUFFIX = {
     Scale.TRILLION: " trillion",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MINUS = "-"
+MINUS = "\u2212"  # minus sign: no line breaks inside a negative number
 _BOUND_PREFIX = {
     Bound.EXACT: "",
     Bound.OVER: "over ",

@@ -38,7 +38,7 @@ def _figure(**fields: Any) -> Figure:
             {"value": Decimal("36"), "kind": "amount", "currency": "CNY", "scale": "million"},
             "RMB 36m",
         ),
-        ({"value": Decimal("-12"), "kind": "percent"}, "-12%"),
+        ({"value": Decimal("-12"), "kind": "percent"}, "\u221212%"),
         ({"value": Decimal("90000"), "kind": "count"}, "90,000"),
         ({"value": Decimal("49"), "kind": "count", "scale": "million"}, "49 million"),
         ({"value": Decimal("1.75"), "kind": "multiple"}, "1.75x"),

@@ -1070,6 +1070,19 @@ def test_deck_unknown_chart_is_located(case: Path, templates: Path) -> None:
     _located(line, where, "names chart 'revenue'")
 
 
+@covers("deck-unknown-pillar")
+def test_deck_unknown_pillar_is_located(case: Path, templates: Path) -> None:
+    manifest = templates / "default" / "manifest.yaml"
+    pillar = "  - kind: pillar\n    layout: BG Title and Body\n"
+    _edit(manifest, pillar, f"{pillar}    pillar: retail\n")
+    line = _one(_build(case, "--templates", templates), "deck-unknown-pillar", 2)
+    kinds = [s["kind"] for s in yaml.safe_load(manifest.read_text(encoding="utf-8"))["slides"]]
+    where = (
+        f"{manifest}:{_line_of(manifest, 'pillar: retail')}: slides[{kinds.index('pillar')}].pillar"
+    )
+    _located(line, where, "names pillar 'retail', which the pack does not have")
+
+
 @covers("output-write")
 def test_output_write(case: Path) -> None:
     blocker = case / "blocker"

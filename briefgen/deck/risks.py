@@ -13,7 +13,8 @@ from dataclasses import replace
 from pptx.enum.dml import MSO_THEME_COLOR
 
 from briefgen.deck.content import Para, Span, Tone, spans_of, text_para
-from briefgen.deck.frame import EMU_PER_INCH, Box, Deck, SlideWriter, inches
+from briefgen.deck.frame import Deck, SlideWriter
+from briefgen.deck.geometry import EMU_PER_INCH, Box, inches
 from briefgen.deck.slides import too_big
 from briefgen.deck.tables import (
     Cell,

@@ -14,7 +14,8 @@ from pptx.util import Emu
 from briefgen import display
 from briefgen.deck.content import Para, Span, blocks, sources_in, spans_of, text_para
 from briefgen.deck.fit import best_size, blocks_height, paginate
-from briefgen.deck.frame import EMU_PER_INCH, Box, Deck, Geometry, SlideWriter, box_of, inches
+from briefgen.deck.frame import Deck, SlideWriter
+from briefgen.deck.geometry import EMU_PER_INCH, Box, Geometry, box_of, inches
 from briefgen.deck.text import write_paras
 from briefgen.errors import Problem, RenderError
 from briefgen.resolve import PillarView, Resolved
@@ -186,10 +187,9 @@ def _missing(deck: Deck, spec: SlideSpec, what: str, ident: str) -> RenderError:
     message = (
         f"the template's {spec.kind} slide names {what} '{ident}', which the pack does not have"
     )
-    path = str(deck.template.manifest_path)
-    return RenderError(
-        message, [Problem(f"deck-unknown-{what}", message, path, field=f"slides.{what}")]
-    )
+    index = next(i for i, s in enumerate(deck.manifest.slides) if s is spec)
+    where = deck.template.where(("slides", index, what))
+    return RenderError(message, [Problem(f"deck-unknown-{what}", message, **where)])
 
 
 def filled_box(writer: SlideWriter, box: Box, name: str, color: Any) -> None:

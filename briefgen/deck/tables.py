@@ -22,7 +22,8 @@ from briefgen import display
 from briefgen.deck.cite import formula_words, when
 from briefgen.deck.content import Align, Para, Span, Tone, blocks, sources_in, spans_of, text_para
 from briefgen.deck.fit import Pager, Piece, best_size, blocks_height
-from briefgen.deck.frame import Box, Deck, SlideWriter, inches
+from briefgen.deck.frame import Deck, SlideWriter
+from briefgen.deck.geometry import Box, inches
 from briefgen.deck.slides import continued, too_big
 from briefgen.deck.text import append_paras, copy_element, write_paras
 from briefgen.templates import SlideSpec
@@ -37,7 +38,7 @@ class Column:
     header: str
     weight: float
     align: Align = "l"
-    max_width: float | None = None  # inches; when every column has one, the table narrows
+    max_width: float | None = None  # inches; the first column takes what others leave
     subheader: str | None = None
 
 
@@ -45,11 +46,15 @@ Row = tuple[tuple[Para, ...], ...]  # a row: per cell, its paragraphs
 
 
 def column_widths(columns: Sequence[Column], available: float) -> list[float]:
+    """Widths by weight across the whole of ``available``: a column after the first is no
+    wider than its ``max_width``, and what that leaves over goes to the first column."""
     total = sum(c.weight for c in columns)
-    width = available
-    if all(c.max_width is not None for c in columns):
-        width = min(available, sum(c.max_width or 0.0 for c in columns))
-    return [width * c.weight / total for c in columns]
+    widths = [available * c.weight / total for c in columns]
+    for i, column in enumerate(columns[1:], start=1):
+        if column.max_width is not None:
+            widths[i] = min(widths[i], column.max_width)
+    widths[0] = available - sum(widths[1:])
+    return widths
 
 
 def cell_height(paras: Sequence[Para], width: float, deck: Deck) -> float:
@@ -291,7 +296,7 @@ def highlights_slides(deck: Deck, spec: SlideSpec) -> None:
     if table is None or deck.resolved.pack.highlights is None:
         return
     periods = deck.resolved.pack.highlights.periods
-    columns = [Column("", 3.0, max_width=3.4)]
+    columns = [Column("", 3.0)]
     for label, period in zip(table.columns, periods, strict=True):
         calendar = display.calendar_label(period)
         columns.append(Column(label, 2.0, "r", max_width=2.2, subheader=calendar))
