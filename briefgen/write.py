@@ -268,7 +268,7 @@ def write_outputs(outputs: Mapping[Path, bytes]) -> None:
     try:
         with _terminate_as_interrupt():
             for target, content in outputs.items():
-                staged.append(_stage(target, content))
+                _stage(target, content, staged)
             for item in staged:
                 _keep_previous(item)
             for item in staged:
@@ -292,23 +292,36 @@ def write_outputs(outputs: Mapping[Path, bytes]) -> None:
                 item.backup.unlink(missing_ok=True)
 
 
-def _stage(target: Path, content: bytes) -> _Staged:
-    """Write ``content`` to a new ``.part`` file beside ``target``, flushed to disk."""
+def _stage(target: Path, content: bytes, staged: list[_Staged]) -> None:
+    """Write ``content`` to a new ``.part`` file beside ``target``, flushed to disk, and
+    add it to ``staged`` (whose files the caller removes, however it ends)."""
     if target.is_dir() and not target.is_symlink():
         raise IsADirectoryError(21, "is a folder", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    item = _Staged(target, Path(temp_name))
+    with _signals_held():
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
+        staged.append(_Staged(target, Path(temp_name)))
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), _mode_for(target))
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while a temporary file is made and recorded: an interrupt
+    then arrives once the roll-back knows of the file, never in between."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        os.fchmod(fd, _mode_for(target))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        item.temp.unlink(missing_ok=True)
-        raise
-    return item
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _mode_for(target: Path) -> int:
@@ -335,10 +348,11 @@ def _keep_previous(item: _Staged) -> None:
     if not target.exists():
         return
     item.existed = True
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
-    os.close(fd)
-    backup = Path(name)
-    item.backup = backup
+    with _signals_held():
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
+        os.close(fd)
+        backup = Path(name)
+        item.backup = backup
     backup.unlink()
     try:
         os.link(target, backup)
