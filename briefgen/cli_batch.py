@@ -6,10 +6,12 @@ watch PACK`` rebuilds a pack whenever one of its files changes.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -142,10 +144,15 @@ def watch(
         templates_dir=templates,
         verify=not no_verify,
     )
+    signal.signal(signal.SIGTERM, _stop_watching)  # `kill` stops it as Ctrl-C does
     try:
         watch_loop(options, _Reporter(timings).report)
     except KeyboardInterrupt:
         err("stopped watching")
+
+
+def _stop_watching(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 class _Reporter:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,9 @@ def require_tools(*tools: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must render decks; {message}")
     pytest.skip(message)
+
+
+def default_ctrl_c() -> None:
+    """For a child process that tests send SIGINT: a job started in the background
+    inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -18,7 +18,7 @@ from briefgen.batch import PackOutcome, build_many, build_one
 from briefgen.build import BuildOptions
 from briefgen.cli import app
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, default_ctrl_c
 
 runner = CliRunner()
 CHECKED = FIXTURES / "checked"
@@ -210,6 +210,7 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_pack(tmp_path: Pat
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
+        preexec_fn=default_ctrl_c,
     )
     try:
         assert child.stdout is not None

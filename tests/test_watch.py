@@ -18,7 +18,7 @@ from briefgen.build import BuildOptions
 from briefgen.cli import app
 from briefgen.watch import SETTLE, Rebuild, Watcher, shown, watch_loop
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, default_ctrl_c
 
 CHECKED = FIXTURES / "checked"
 
@@ -172,7 +172,10 @@ def _read_until(stream: object, wanted: str, seen: list[str], timeout: float = 6
     pytest.fail(f"no {wanted!r} in:\n{''.join(seen)}")
 
 
-def test_the_command_prints_what_changed_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_the_command_prints_what_changed_and_stops_on_ctrl_c(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
     child = subprocess.Popen(
         [sys.executable, "-m", "briefgen", "watch", "mini", "--out", "out", "--timings"],
@@ -181,6 +184,7 @@ def test_the_command_prints_what_changed_and_stops_on_ctrl_c(tmp_path: Path) -> 
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=default_ctrl_c,
     )
     seen: list[str] = []
     try:
@@ -191,7 +195,7 @@ def test_the_command_prints_what_changed_and_stops_on_ctrl_c(tmp_path: Path) -> 
         assert f"changed: {Path('mini/pack.yaml')}\n" in seen
         assert seen[-1].rstrip().endswith(" ms")
         _read_until(child.stdout, "load ", seen)  # the stage timings
-        child.send_signal(signal.SIGINT)
+        child.send_signal(stop)
         _, stderr = child.communicate(timeout=30)
     finally:
         if child.poll() is None:

@@ -31,7 +31,7 @@ from briefgen.cli import app
 from briefgen.errors import BriefgenError
 from briefgen.write import build_time, reproducible_zip, write_outputs
 
-from .conftest import FIXTURES, REAL_PACK, ROOT
+from .conftest import FIXTURES, REAL_PACK, ROOT, default_ctrl_c
 
 runner = CliRunner()
 DECK, BRIEF = "pack-default.pptx", "pack-default.md"
@@ -284,6 +284,7 @@ def test_real_signal_mid_write_keeps_the_outputs(case: Path, stall: str, signum:
         text=True,
         env={**os.environ, "STALL": stall},
         cwd=ROOT,
+        preexec_fn=default_ctrl_c,
     )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "STALLED"
