@@ -179,11 +179,19 @@ def _copy(snapshot: _Snapshot) -> _RenderPackage:
 
 
 class _RenderPackage(Package):
-    """One render's package: new parts named by a running number, written uncompressed."""
+    """One render's package: new parts named by a running number, written uncompressed.
+
+    ``blanks`` holds the XML python-pptx gives a new slide of each layout (its
+    placeholders cloned) and a new notes slide, made through python-pptx the first time
+    and deep-copied for the next ones: that XML depends on the layout (or the notes
+    master) alone and names no relationship. It is kept per render, so that a change one
+    render makes to its copy of a layout is never seen by another.
+    """
 
     def __init__(self) -> None:
         super().__init__(io.BytesIO())
         self._numbers: dict[str, tuple[int, set[str]]] = {}
+        self.blanks: dict[str, Any] = {}
 
     def next_partname(self, tmpl: str) -> PackURI:
         """The name python-pptx would give (the first free number, found by one walk of
@@ -240,7 +248,16 @@ class _RenderPresentationPart(PresentationPart):
         if self._open_slide is not None:
             self._open_slide.seal()  # a new slide is started: the last one is final
         partname = self._next_slide_partname
-        slide_part = _NEW_SLIDE(partname, self.package, slide_layout.part)
+        blanks = cast(_RenderPackage, self.package).blanks
+        key = f"slide {slide_layout.part.partname}"
+        if key in blanks:
+            element = copy.deepcopy(blanks[key])
+            slide_part = _RenderSlidePart(partname, CT.PML_SLIDE, self.package, element)
+            slide_part.relate_to(slide_layout.part, RT.SLIDE_LAYOUT)
+        else:
+            slide_part = _NEW_SLIDE(partname, self.package, slide_layout.part)
+            slide_part.slide.shapes.clone_layout_placeholders(slide_layout)
+            blanks[key] = copy.deepcopy(slide_part._element)
         rId = self._rels._add_relationship(RT.SLIDE, slide_part)  # new: not related yet
         self._open_slide = slide_part
         return rId, slide_part.slide
@@ -267,8 +284,7 @@ class _RenderSlides(Slides):
     _last_id: int | None = None
 
     def add_slide(self, slide_layout: Any) -> Any:
-        rId, slide = self.part.add_slide(slide_layout)
-        slide.shapes.clone_layout_placeholders(slide_layout)
+        rId, slide = self.part.add_slide(slide_layout)  # its placeholders cloned
         if self._last_id is None:
             self._last_id = max((int(s.id) for s in self._sldIdLst.sldId_lst), default=255)
         if self._last_id < _MAX_SLIDE_ID:
@@ -303,13 +319,26 @@ class _Sealable:
 
 class _RenderNotesSlidePart(_Sealable, NotesSlidePart):  # type: ignore[override]
     @classmethod
-    def _add_notes_slide_part(cls, package: Any, slide_part: Any, master_part: Any) -> Any:
-        """As python-pptx does, but a part of this class."""
+    def new(cls, package: Any, slide_part: Any) -> Any:
+        """As python-pptx does the first time; a copy of that first one's XML after."""
+        blank = package.blanks.get("notes")
+        if blank is None:
+            part = cast(Any, super()).new(package, slide_part)
+            package.blanks["notes"] = copy.deepcopy(part._element)
+            return part
+        master_part = package.presentation_part.notes_master_part
+        return cls._add_notes_slide_part(package, slide_part, master_part, blank)
+
+    @classmethod
+    def _add_notes_slide_part(
+        cls, package: Any, slide_part: Any, master_part: Any, blank: Any = None
+    ) -> Any:
+        """As python-pptx does, but a part of this class (of ``blank``'s XML if given)."""
         part = cls(
             package.next_partname("/ppt/notesSlides/notesSlide%d.xml"),
             CT.PML_NOTES_SLIDE,
             package,
-            CT_NotesSlide.new(),
+            CT_NotesSlide.new() if blank is None else copy.deepcopy(blank),
         )
         part.relate_to(master_part, RT.NOTES_MASTER)
         part.relate_to(slide_part, RT.SLIDE)
