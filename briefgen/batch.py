@@ -20,10 +20,10 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -31,6 +31,7 @@ from typing import Protocol
 
 from briefgen.build import BuildOptions, build, pack_slug
 from briefgen.errors import BriefgenError, Problem
+from briefgen.write import terminate_as_interrupt
 
 INTERRUPTED = 130
 
@@ -206,7 +207,7 @@ def _in_workers(
         signal.signal(signal.SIGINT, previous)
     found: dict[int, PackOutcome] = {}
     try:
-        with _terminate_as_interrupt():
+        with terminate_as_interrupt():
             for future in as_completed(futures):
                 index = futures[future]
                 found[index] = _outcome(future, packs[index])
@@ -226,23 +227,6 @@ def _outcome(future: Future[PackOutcome], options: BuildOptions) -> PackOutcome:
     except BrokenProcessPool as exc:  # a worker killed from outside, or crashed
         message = f"the process building it stopped unexpectedly ({exc})"
         return PackOutcome(options.pack_dir, 1, message=message, bug=True)
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops the batch as Ctrl-C does, so the workers are stopped too."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _stop(

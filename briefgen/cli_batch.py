@@ -6,12 +6,10 @@ watch PACK`` rebuilds a pack whenever one of its files changes.
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -132,6 +130,7 @@ def watch(
     from briefgen.build import BuildOptions
     from briefgen.errors import PackError, Problem
     from briefgen.watch import watch_loop
+    from briefgen.write import terminate_as_interrupt
 
     if not pack.is_dir():  # a mistyped folder is not worth waiting for
         problem = Problem("pack-missing", "no such pack folder", str(pack))
@@ -144,15 +143,11 @@ def watch(
         templates_dir=templates,
         verify=not no_verify,
     )
-    signal.signal(signal.SIGTERM, _stop_watching)  # `kill` stops it as Ctrl-C does
     try:
-        watch_loop(options, _Reporter(timings).report)
+        with terminate_as_interrupt():  # `kill` stops it as Ctrl-C does
+            watch_loop(options, _Reporter(timings).report)
     except KeyboardInterrupt:
         err("stopped watching")
-
-
-def _stop_watching(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 class _Reporter:

@@ -266,7 +266,7 @@ def write_outputs(outputs: Mapping[Path, bytes]) -> None:
     """Write every output, or none: temp files first, then rename them all into place."""
     staged: list[_Staged] = []
     try:
-        with _terminate_as_interrupt():
+        with terminate_as_interrupt():
             for target, content in outputs.items():
                 _stage(target, content, staged)
             for item in staged:
@@ -390,8 +390,11 @@ def _sync_folder(folder: Path) -> None:
 
 
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """While files are replaced, SIGTERM unwinds like Ctrl-C, so the roll-back runs."""
+def terminate_as_interrupt() -> Iterator[None]:
+    """Within, SIGTERM unwinds like Ctrl-C (KeyboardInterrupt), so clean-ups run: here
+    the roll-back of replaced files, in a batch the stopping of its workers, in a watch
+    its orderly exit. Outside the main thread, where no handler can be set, it does
+    nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
