@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from briefgen.cli import (
+    NoVerifyOption,
+    OutOption,
     PackArg,
     SourcesOption,
     TemplateOption,
@@ -107,12 +109,10 @@ def _progress(total: int, workers: int) -> Iterator[Callable[[PackOutcome], None
 def watch(
     pack: PackArg,
     template: TemplateOption = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    out: OutOption = Path("out"),
     sources: SourcesOption = None,
     templates: TemplatesOption = None,
-    no_verify: Annotated[
-        bool, typer.Option("--no-verify", help="Write the outputs even when checks fail.")
-    ] = False,
+    no_verify: NoVerifyOption = False,
     timings: Annotated[
         bool, typer.Option("--timings", help="Show how long each stage of each build took.")
     ] = False,

@@ -54,3 +54,18 @@ def default_ctrl_c() -> None:
     """For a child process that tests send SIGINT: a job started in the background
     inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Path:
+    """A writable copy of the checked fixture: ``pack/`` and ``sources/``."""
+    target = tmp_path / "case"
+    shutil.copytree(FIXTURES / "checked", target)
+    return target
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``path`` by ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer holds {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

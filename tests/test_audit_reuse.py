@@ -34,24 +34,10 @@ from briefgen.resolve import resolve_pack
 from briefgen.templates import find_template, search_path
 from briefgen.write import reproducible_package
 
-from .conftest import FIXTURES, REAL_PACK, ROOT
-from .test_problem_codes import _rewrite_zip
+from .conftest import REAL_PACK, ROOT, edit_text
+from .test_problem_codes import _rewrite_zip, first_layout_prompt
 
 UNSOURCED = "output-unsourced-number"
-
-
-@pytest.fixture
-def case(tmp_path: Path) -> Path:
-    """A writable copy of the checked fixture: ``pack/`` and ``sources/``."""
-    target = tmp_path / "case"
-    shutil.copytree(FIXTURES / "checked", target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name} no longer holds {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _deck_findings(options: BuildOptions, session: Session) -> tuple[list[str], bytes]:
@@ -83,7 +69,7 @@ def test_number_planted_between_builds_is_reported_then_cleared(case: Path) -> N
     clean, deck = _deck_findings(options, session)
     assert clean == []
     figures = case / "pack" / "figures.yaml"
-    _edit(figures, "    label: Revenue\n", "    label: Revenue, top 3 units\n")
+    edit_text(figures, "    label: Revenue\n", "    label: Revenue, top 3 units\n")
 
     planted, deck = _deck_findings(options, session)
     assert "top 3 units" in _deck_text(deck)
@@ -92,7 +78,7 @@ def test_number_planted_between_builds_is_reported_then_cleared(case: Path) -> N
     again, deck_again = _deck_findings(options, session)  # every reading now kept
     assert again == planted and deck_again == deck
 
-    _edit(figures, "    label: Revenue, top 3 units\n", "    label: Revenue\n")
+    edit_text(figures, "    label: Revenue, top 3 units\n", "    label: Revenue\n")
     cleared, _ = _deck_findings(options, session)
     assert cleared == []
 
@@ -116,14 +102,7 @@ def test_number_typed_into_a_template_is_reported_by_every_check(
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "briefgen" / "templates" / "default", templates / "default")
     pptx = templates / "default" / "template.pptx"
-    with zipfile.ZipFile(pptx) as archive:  # the first layout with prompt text
-        layout, prompt = next(
-            (name, found.group(0))
-            for name in sorted(archive.namelist())
-            if name.startswith("ppt/slideLayouts/slideLayout")
-            for found in [re.search(r"<a:t>[A-Za-z][^<0-9]*</a:t>", archive.read(name).decode())]
-            if found
-        )
+    layout, prompt = first_layout_prompt(pptx)
     options = BuildOptions(case / "pack", sources_dir=case / "sources", templates_dir=templates)
 
     def typed() -> list[str]:

@@ -26,7 +26,7 @@ import pytest
 from briefgen.errors import TemplateError
 from briefgen.yamlsrc import parse_yaml, read_yaml
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, edit_text
 
 try:  # tests/test_problem_codes.py checks that every documented code has a test
     from .test_problem_codes import covers
@@ -149,12 +149,6 @@ def _at(path: Path, line: int | None = None, field: str | None = None) -> str:
     return where
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name} no longer holds {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
@@ -192,7 +186,9 @@ PACK_FAULTS = [
     PackFault(
         "duplicate key",
         "yaml-duplicate-key",
-        _figures(lambda f: _edit(f, "    label: Revenue\n", "    label: Revenue\n    label: B\n")),
+        _figures(
+            lambda f: edit_text(f, "    label: Revenue\n", "    label: Revenue\n    label: B\n")
+        ),
         "figures.yaml",
         4,
         "figures[0].label",
@@ -201,7 +197,7 @@ PACK_FAULTS = [
     PackFault(
         "unknown field, nearest name suggested",
         "field-extra-forbidden",
-        _figures(lambda f: _edit(f, "    scale: billion\n", "    scael: billion\n")),
+        _figures(lambda f: edit_text(f, "    scale: billion\n", "    scael: billion\n")),
         "figures.yaml",
         8,
         "figures[0].scael",
@@ -210,7 +206,7 @@ PACK_FAULTS = [
     PackFault(
         "wrong type",
         "field-string-type",
-        _figures(lambda f: _edit(f, "    label: Revenue\n", "    label: [Rev, enue]\n")),
+        _figures(lambda f: edit_text(f, "    label: Revenue\n", "    label: [Rev, enue]\n")),
         "figures.yaml",
         3,
         "figures[0].label",
@@ -218,7 +214,7 @@ PACK_FAULTS = [
     PackFault(
         "unknown figure in prose",
         "unknown-figure",
-        lambda p: _edit(p / "pack.yaml", "{revenue_q4}", "{revenue_q5}"),
+        lambda p: edit_text(p / "pack.yaml", "{revenue_q4}", "{revenue_q5}"),
         "pack.yaml",
         7,
         "headline",
@@ -228,7 +224,7 @@ PACK_FAULTS = [
         "unknown source",
         "unknown-source",
         _figures(
-            lambda f: _edit(f, "{source: wire, quote: revenue", "{source: wrie, quote: revenue")
+            lambda f: edit_text(f, "{source: wire, quote: revenue", "{source: wrie, quote: revenue")
         ),
         "figures.yaml",
         11,
@@ -263,7 +259,7 @@ PACK_FAULTS = [
     PackFault(
         "impossible date",
         "field-date-from-datetime-parsing",
-        lambda p: _edit(p / "pack.yaml", "as_of: 2025-03-31", "as_of: 2025-02-30"),
+        lambda p: edit_text(p / "pack.yaml", "as_of: 2025-03-31", "as_of: 2025-02-30"),
         "pack.yaml",
         4,
         "as_of",
@@ -271,7 +267,7 @@ PACK_FAULTS = [
     PackFault(
         "the last day of the calendar",
         "date-out-of-range",
-        lambda p: _edit(p / "pack.yaml", "as_of: 2025-03-31", "as_of: 9999-12-31"),
+        lambda p: edit_text(p / "pack.yaml", "as_of: 2025-03-31", "as_of: 9999-12-31"),
         "pack.yaml",
         4,
         "as_of",
@@ -280,7 +276,7 @@ PACK_FAULTS = [
     PackFault(
         "a period in year 1",
         "date-out-of-range",
-        _figures(lambda f: _edit(f, "{start: 2025-01-01, end:", "{start: 0001-01-01, end:")),
+        _figures(lambda f: edit_text(f, "{start: 2025-01-01, end:", "{start: 0001-01-01, end:")),
         "figures.yaml",
         9,
         "figures[0].period.start",
@@ -296,7 +292,7 @@ PACK_FAULTS = [
     PackFault(
         "control character typed into a value",
         "text-control-char",
-        lambda p: _edit(
+        lambda p: edit_text(
             p / "pack.yaml", "title: Kestrel quarterly", "title: Kestrel\x07 quarterly"
         ),
         "pack.yaml",
@@ -331,7 +327,7 @@ PACK_FAULTS = [
     PackFault(
         "a 1 MB string",
         "field-string-too-long",
-        lambda p: _edit(p / "pack.yaml", "title: Kestrel", "title: " + "word " * 200_000),
+        lambda p: edit_text(p / "pack.yaml", "title: Kestrel", "title: " + "word " * 200_000),
         "pack.yaml",
         3,
         "title",
@@ -339,7 +335,7 @@ PACK_FAULTS = [
     PackFault(
         "a 400-digit number",
         "yaml-number",
-        _figures(lambda f: _edit(f, "value: 120.50", "value: " + "9" * 400)),
+        _figures(lambda f: edit_text(f, "value: 120.50", "value: " + "9" * 400)),
         "figures.yaml",
         5,
         "figures[0].value",
@@ -348,7 +344,7 @@ PACK_FAULTS = [
     PackFault(
         "a number with a 400-million exponent, quoted",
         "field-value-error",
-        _figures(lambda f: _edit(f, "value: 120.50", 'value: "1e400000000"')),
+        _figures(lambda f: edit_text(f, "value: 120.50", 'value: "1e400000000"')),
         "figures.yaml",
         5,
         "figures[0].value",
@@ -402,7 +398,7 @@ def test_pack_fault_is_refused_by_build_and_check(case: Path, fault: PackFault) 
 
 def test_malformed_yaml_names_the_line_where_parsing_stopped(case: Path) -> None:
     figures = case / "pack" / "figures.yaml"
-    _edit(figures, "    label: Revenue\n", "    label: [Revenue\n")
+    edit_text(figures, "    label: Revenue\n", "    label: [Revenue\n")
     _refused_by_both(case, "yaml-syntax", _at(figures) + r":\d+", "malformed YAML")
 
 
@@ -873,8 +869,8 @@ def test_sources_outside_the_folder_are_refused_and_never_read(case: Path) -> No
     sources_yaml = case / "pack" / "sources.yaml"
     outside = case / "outside.txt"
     shutil.copy(case / "sources" / "wire.txt", outside)
-    _edit(sources_yaml, "file: wire.txt", "file: ../outside.txt")
-    _edit(sources_yaml, "file: digest.md", "file: /etc/passwd")
+    edit_text(sources_yaml, "file: wire.txt", "file: ../outside.txt")
+    edit_text(sources_yaml, "file: digest.md", "file: /etc/passwd")
     build, check = _run_both(case)
     for run in (build, check):
         assert run.code == 1 and "Traceback" not in run.stderr, run.stderr
@@ -920,6 +916,6 @@ def _blank_pdf() -> bytes:
 def test_unreadable_source_is_located(case: Path, name: str, content: bytes, says: str) -> None:
     (case / "sources" / "wire.txt").unlink()
     (case / "sources" / name).write_bytes(content)
-    _edit(case / "pack" / "sources.yaml", "file: wire.txt", f"file: {name}")
+    edit_text(case / "pack" / "sources.yaml", "file: wire.txt", f"file: {name}")
     where = _at(case / "pack" / "sources.yaml", 6, "sources[0].file")
     _refused_by_both(case, "source-unreadable", where, says, exit_code=1)

@@ -29,7 +29,7 @@ from briefgen.load import load_pack
 from briefgen.render_brief import render_brief
 from briefgen.resolve import resolve_pack
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, edit_text
 
 runner = CliRunner()
 DOCS = ROOT / "docs" / "problems.md"
@@ -52,25 +52,11 @@ def covers(*codes: str) -> Callable[[F], F]:
 
 
 @pytest.fixture
-def case(tmp_path: Path) -> Path:
-    """A writable copy of the checked fixture: ``pack/`` and ``sources/``."""
-    target = tmp_path / "case"
-    shutil.copytree(FIXTURES / "checked", target)
-    return target
-
-
-@pytest.fixture
 def templates(tmp_path: Path) -> Path:
     """A folder for ``--templates`` holding a writable copy of the built-in ``default``."""
     root = tmp_path / "templates"
     shutil.copytree(DEFAULT_TEMPLATE, root / "default")
     return root
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name} no longer holds {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _line_of(path: Path, text: str) -> int:
@@ -152,7 +138,7 @@ class Fault:
             path = base / name
             if old is not None:
                 assert isinstance(new, str)
-                _edit(path, old, new)
+                edit_text(path, old, new)
             elif isinstance(new, bytes):
                 path.write_bytes(new)
             else:
@@ -477,7 +463,7 @@ def test_file_unreadable(case: Path) -> None:
 
 @covers("prose-naked-figure")
 def test_prose_naked_figure_stops_build_and_fails_check(case: Path) -> None:
-    _edit(case / "pack" / "pack.yaml", "cloud grew {cloud_growth_q4}", "cloud grew 18%")
+    edit_text(case / "pack" / "pack.yaml", "cloud grew {cloud_growth_q4}", "cloud grew 18%")
     where = f"{case / 'pack' / 'pack.yaml'}:9: summary[0]"
     _located(_one(_build(case), "prose-naked-figure", 2), where, "number '18%' typed into prose")
     assert not (case / "out").exists()
@@ -486,7 +472,7 @@ def test_prose_naked_figure_stops_build_and_fails_check(case: Path) -> None:
 
 @covers("derived-kind")
 def test_derived_kind_points_at_kind(case: Path) -> None:
-    _edit(
+    edit_text(
         case / "pack" / "figures.yaml",
         "    value: 20.5\n    kind: percent",
         "    value: 20.5\n    kind: multiple",
@@ -499,7 +485,7 @@ def test_derived_kind_points_at_kind(case: Path) -> None:
 
 @covers("derived-kind")
 def test_derived_kind_is_reported(case: Path) -> None:
-    _edit(
+    edit_text(
         case / "pack" / "figures.yaml",
         "    value: 20.5\n    kind: percent",
         "    value: 20.5\n    kind: multiple",
@@ -717,7 +703,7 @@ def test_build_without_sources_warns(case: Path) -> None:
 def test_number_in_a_label_reaches_the_outputs(case: Path) -> None:
     # A label is not prose, so a number in it is not caught as a naked figure; it is
     # caught in the rendered deck and brief instead.
-    _edit(
+    edit_text(
         case / "pack" / "figures.yaml", "    label: Revenue\n", "    label: Revenue, top 3 units\n"
     )
     out = case / "out"
@@ -745,7 +731,7 @@ def test_number_in_a_label_reaches_the_outputs(case: Path) -> None:
 
 def test_no_verify_writes_despite_findings(case: Path) -> None:
     """``build --no-verify`` writes anyway, still printing what it found."""
-    _edit(
+    edit_text(
         case / "pack" / "figures.yaml", "    label: Revenue\n", "    label: Revenue, top 3 units\n"
     )
     result = _build(case, "--no-verify")
@@ -842,7 +828,7 @@ def test_template_fault_is_located(case: Path, templates: Path, fault: Fault) ->
 @covers("template-invalid")
 def test_template_invalid_manifest(case: Path, templates: Path) -> None:
     manifest = templates / "default" / "manifest.yaml"
-    _edit(manifest, "  size: 9\n", "  size: 99\n")
+    edit_text(manifest, "  size: 9\n", "  size: 99\n")
     line = _one(_check(case, "--templates", templates), "template-invalid", 2)
     _located(line, f"{manifest}:{_line_of(manifest, 'size: 99')}: footnote.size")
 
@@ -850,22 +836,27 @@ def test_template_invalid_manifest(case: Path, templates: Path) -> None:
 @covers("template-naked-figure")
 def test_number_typed_into_the_brief_template(case: Path, templates: Path) -> None:
     brief = templates / "default" / "brief.md.jinja"
-    _edit(brief, "## Key figures", "## Key figures (top 6)")
+    edit_text(brief, "## Key figures", "## Key figures (top 6)")
     line = _one(_check(case, "--templates", templates), "template-naked-figure", 1)
     _located(line, f"{brief}:{_line_of(brief, '(top 6)')}", "number '6' typed into the template")
 
 
-@covers("template-naked-figure")
-def test_number_typed_into_a_pptx_layout(case: Path, templates: Path) -> None:
-    pptx = templates / "default" / "template.pptx"
-    with zipfile.ZipFile(pptx) as archive:  # the first layout with prompt text
-        layout, prompt = next(
+def first_layout_prompt(pptx: Path) -> tuple[str, str]:
+    """The first slide layout of ``pptx`` with prompt text, and that text's ``<a:t>``."""
+    with zipfile.ZipFile(pptx) as archive:
+        return next(
             (name, found.group(0))
             for name in sorted(archive.namelist())
             if name.startswith("ppt/slideLayouts/slideLayout")
             for found in [re.search(r"<a:t>[A-Za-z][^<0-9]*</a:t>", archive.read(name).decode())]
             if found
         )
+
+
+@covers("template-naked-figure")
+def test_number_typed_into_a_pptx_layout(case: Path, templates: Path) -> None:
+    pptx = templates / "default" / "template.pptx"
+    layout, prompt = first_layout_prompt(pptx)
     _rewrite_zip(pptx, layout, prompt, prompt.replace("<a:t>", "<a:t>Top 6 "))
     line = _one(_check(case, "--templates", templates), "template-naked-figure", 1)
     _located(line, f"{pptx}: {layout}", f"number '6' typed into {layout}")
@@ -987,7 +978,7 @@ def test_deck_overflow_title_of_a_chart(case: Path) -> None:
 def test_deck_overflow_title_given_by_the_template(case: Path, templates: Path) -> None:
     manifest = templates / "default" / "manifest.yaml"
     title = " ".join(["Summary"] * 24)
-    _edit(manifest, "layout: BG Key Figures\n", f"layout: BG Key Figures\n    title: {title}\n")
+    edit_text(manifest, "layout: BG Key Figures\n", f"layout: BG Key Figures\n    title: {title}\n")
     line = _one(_build(case, "--templates", templates), "deck-overflow", 2)
     slides = yaml.safe_load(manifest.read_text(encoding="utf-8"))["slides"]
     index = next(i for i, s in enumerate(slides) if s.get("title") == title)
@@ -1052,7 +1043,7 @@ def test_deck_chart_bar_with_secondary_axis_is_located(case: Path) -> None:
 @covers("deck-unknown-chart")
 def test_deck_unknown_chart(case: Path, templates: Path) -> None:
     manifest = templates / "default" / "manifest.yaml"
-    _edit(manifest, "    layout: BG Chart\n", "    layout: BG Chart\n    chart: revenue\n")
+    edit_text(manifest, "    layout: BG Chart\n", "    layout: BG Chart\n    chart: revenue\n")
     line = _one(_build(case, "--templates", templates), "deck-unknown-chart", 2)
     assert line.startswith(f"{manifest}"), line
     assert "names chart 'revenue', which the pack does not have" in line
@@ -1061,7 +1052,7 @@ def test_deck_unknown_chart(case: Path, templates: Path) -> None:
 @covers("deck-unknown-chart")
 def test_deck_unknown_chart_is_located(case: Path, templates: Path) -> None:
     manifest = templates / "default" / "manifest.yaml"
-    _edit(manifest, "    layout: BG Chart\n", "    layout: BG Chart\n    chart: revenue\n")
+    edit_text(manifest, "    layout: BG Chart\n", "    layout: BG Chart\n    chart: revenue\n")
     line = _one(_build(case, "--templates", templates), "deck-unknown-chart", 2)
     kinds = [s["kind"] for s in yaml.safe_load(manifest.read_text(encoding="utf-8"))["slides"]]
     where = (
@@ -1074,7 +1065,7 @@ def test_deck_unknown_chart_is_located(case: Path, templates: Path) -> None:
 def test_deck_unknown_pillar_is_located(case: Path, templates: Path) -> None:
     manifest = templates / "default" / "manifest.yaml"
     pillar = "  - kind: pillar\n    layout: BG Title and Body\n"
-    _edit(manifest, pillar, f"{pillar}    pillar: retail\n")
+    edit_text(manifest, pillar, f"{pillar}    pillar: retail\n")
     line = _one(_build(case, "--templates", templates), "deck-unknown-pillar", 2)
     kinds = [s["kind"] for s in yaml.safe_load(manifest.read_text(encoding="utf-8"))["slides"]]
     where = (

@@ -17,23 +17,9 @@ from briefgen.build import BuildOptions, check
 from briefgen.cli import app
 from briefgen.verify import Report
 
-from .conftest import FIXTURES, REAL_PACK, ROOT
+from .conftest import REAL_PACK, ROOT, edit_text
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def case(tmp_path: Path) -> Path:
-    """A writable copy of the checked fixture: ``pack/`` and ``sources/``."""
-    target = tmp_path / "case"
-    shutil.copytree(FIXTURES / "checked", target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name} no longer holds {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _repin(case: Path, name: str) -> None:
@@ -77,7 +63,7 @@ def test_clean_pack_passes_with_full_coverage(case: Path) -> None:
 
 
 def test_digit_changed_in_source(case: Path) -> None:
-    _edit(case / "sources" / "wire.txt", "120.50 billion", "120.56 billion")
+    edit_text(case / "sources" / "wire.txt", "120.50 billion", "120.56 billion")
     report = _check(case)
     assert "source-stale" in _codes(report)
     line = _one(report, "quote-not-found")
@@ -93,13 +79,13 @@ def test_source_removed(case: Path) -> None:
 
 
 def test_source_edited_after_pinning(case: Path) -> None:
-    _edit(case / "sources" / "digest.md", "# Market digest", "# Market digest, revised")
+    edit_text(case / "sources" / "digest.md", "# Market digest", "# Market digest, revised")
     line = _one(_check(case), "source-stale")
     assert f"{case / 'pack' / 'sources.yaml'}:12: sources[1].sha256:" in line
 
 
 def test_quote_edited(case: Path) -> None:
-    _edit(case / "pack" / "figures.yaml", "cloud unit grew 18%", "cloud unit rose 18%")
+    edit_text(case / "pack" / "figures.yaml", "cloud unit grew 18%", "cloud unit rose 18%")
     line = _one(_check(case), "quote-not-found")
     assert "figures.yaml:67: figures[6].citations[0].quote:" in line
 
@@ -123,19 +109,19 @@ def test_quote_edited(case: Path) -> None:
     ],
 )
 def test_value_faults(case: Path, old: str, new: str, code: str) -> None:
-    _edit(case / "pack" / "figures.yaml", old, new)
+    edit_text(case / "pack" / "figures.yaml", old, new)
     report = _check(case)
     assert code in _codes(report), [p.format() for p in report.problems]
 
 
 def test_derived_figure_recomputed(case: Path) -> None:
-    _edit(case / "pack" / "figures.yaml", "    value: 20.5\n", "    value: 25.5\n")
+    edit_text(case / "pack" / "figures.yaml", "    value: 20.5\n", "    value: 25.5\n")
     line = _one(_check(case), "derived-mismatch")
     assert "figures[3].value: stated 25.5 but growth of revenue_q4, revenue_prior gives" in line
 
 
 def test_number_typed_into_prose(case: Path) -> None:
-    _edit(case / "pack" / "pack.yaml", "cloud grew {cloud_growth_q4}", "cloud grew 18%")
+    edit_text(case / "pack" / "pack.yaml", "cloud grew {cloud_growth_q4}", "cloud grew 18%")
     line = _one(_check(case), "prose-naked-figure")
     assert line.startswith(f"{case / 'pack' / 'pack.yaml'}:9: summary[0]:")
 
@@ -143,7 +129,7 @@ def test_number_typed_into_prose(case: Path) -> None:
 def test_number_typed_into_template(case: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "briefgen" / "templates" / "default", templates / "default")
-    _edit(templates / "default" / "brief.md.jinja", "## Key figures", "## Key figures (top 6)")
+    edit_text(templates / "default" / "brief.md.jinja", "## Key figures", "## Key figures (top 6)")
     report = _check(case, templates_dir=templates)
     line = _one(report, "template-naked-figure")
     assert line.startswith(f"{templates / 'default' / 'brief.md.jinja'}:9:")
@@ -159,7 +145,7 @@ def test_unresolved_contradiction(case: Path) -> None:
 
 
 def test_source_outside_the_sources_folder(case: Path) -> None:
-    _edit(case / "pack" / "sources.yaml", "file: digest.md", "file: ../pack/pack.yaml")
+    edit_text(case / "pack" / "sources.yaml", "file: digest.md", "file: ../pack/pack.yaml")
     assert "source-outside" in _codes(_check(case))
 
 
@@ -171,7 +157,7 @@ def test_cli_exit_codes_and_formats(case: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["check", pack]).exit_code == 2  # no --sources
     assert runner.invoke(app, ["check", pack, "--sources", sources, "-f", "xml"]).exit_code == 2
 
-    _edit(case / "pack" / "figures.yaml", "cloud unit grew 18%", "cloud unit rose 18%")
+    edit_text(case / "pack" / "figures.yaml", "cloud unit grew 18%", "cloud unit rose 18%")
     result = runner.invoke(app, ["check", pack, "--sources", sources, "--format", "json"])
     assert result.exit_code == 1
     payload = json.loads(result.output)
