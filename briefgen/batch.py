@@ -31,6 +31,7 @@ from typing import Protocol
 
 from briefgen.build import BuildOptions, build, pack_slug
 from briefgen.errors import BriefgenError, Problem
+from briefgen.memory import settle
 from briefgen.write import terminate_as_interrupt
 
 INTERRUPTED = 130
@@ -144,6 +145,7 @@ def build_many(
     KeyboardInterrupt once every one of them has let go of its files.
     """
     if jobs <= 1 or len(packs) <= 1:
+        preload()
         outcomes = []
         for options in packs:
             outcomes.append(build_one(options))
@@ -174,11 +176,13 @@ _HEAVY = (
 
 
 def preload() -> None:
-    """Import what every build needs, so forked workers inherit it rather than each paying."""
+    """Import what every build needs, so forked workers inherit it rather than each
+    paying, and settle (briefgen/memory.py) before any build."""
     import importlib
 
     for name in _HEAVY:
         importlib.import_module(name)
+    settle()
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.errors import Problem, RenderError, TemplateError, VerificationError
 from briefgen.load import LoadedPack, load_pack
+from briefgen.memory import settle
 from briefgen.resolve import Resolved, resolve_pack
 from briefgen.safety import check_pptx
 from briefgen.verify import Report, verify_pack
@@ -284,6 +285,7 @@ def render_outputs(
         if session is not None:
             session.template_root = template.root
         check_pptx(template.pptx_path)  # no macros, external links, embedded objects, bombs
+    settle()  # the modules and the verified pack live to the end (briefgen/memory.py)
     stem = f"{pack_slug(options.pack_dir)}-{template.name}"
     deck_path = options.out_dir / f"{stem}.pptx"
     brief_path = options.out_dir / f"{stem}.md"

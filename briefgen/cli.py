@@ -272,6 +272,9 @@ from briefgen import cli_authoring, cli_batch, cli_render, cli_templates  # noqa
 
 def main() -> None:
     """Console-script entry point."""
+    from briefgen.memory import hold_collector
+
+    hold_collector()  # until the command's modules are in (briefgen/memory.py)
     app(prog_name="briefgen")
 
 

@@ -127,6 +127,7 @@ def watch(
 
         briefgen watch content/alibaba-ai-2025 --sources ../shared/sources --timings
     """
+    from briefgen.batch import preload
     from briefgen.build import BuildOptions
     from briefgen.errors import PackError, Problem
     from briefgen.watch import watch_loop
@@ -143,6 +144,7 @@ def watch(
         templates_dir=templates,
         verify=not no_verify,
     )
+    preload()  # and settle, before the first build: no build's objects are frozen
     try:
         with terminate_as_interrupt():  # `kill` stops it as Ctrl-C does
             watch_loop(options, _Reporter(timings).report)

@@ -128,6 +128,87 @@ def test_listing_templates_loads_neither_python_pptx_nor_jinja() -> None:
     assert _loaded(modules, ("pptx", "lxml", "jinja2", "briefgen.build")) == []
 
 
+# -- the collector during start-up (briefgen/memory.py) -----------------------------------
+
+_COLLECTOR = """
+import gc, json, sys
+from pathlib import Path
+default = gc.get_threshold()
+seen = {}
+def note(what):
+    seen[what] = [gc.get_threshold()[0], gc.get_freeze_count()]
+from briefgen import memory
+from briefgen.build import BuildOptions, build
+if sys.argv[1] == "cli":
+    from briefgen.cli import main
+    import briefgen.build as pipeline
+    pipeline.settle = lambda: (note("before settle"), memory.settle(), note("after settle"))
+    sys.argv = ["briefgen", *json.loads(sys.argv[2])]
+    try:
+        main()
+    except SystemExit:
+        pass
+else:  # a batch or a watch: preload, then build twice
+    from briefgen.batch import preload
+    memory.hold_collector()
+    note("held")
+    preload()
+    note("preloaded")
+    pack, sources, out = (Path(a) for a in json.loads(sys.argv[2]))
+    for _ in range(2):
+        build(BuildOptions(pack_dir=pack, sources_dir=sources, out_dir=out))
+    note("built twice")
+note("end")
+sys.stdout.flush()
+sys.stderr.write("\\nCOLLECTOR " + json.dumps([default[0], seen]) + "\\n")
+"""
+
+
+def _collector(mode: str, *args: str | Path) -> tuple[int, dict[str, list[int]]]:
+    """Young-collection threshold and frozen object count at points of a fresh process."""
+    argv = json.dumps([str(arg) for arg in args])
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR, mode, argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    marker = done.stderr.rfind("\nCOLLECTOR ")
+    assert marker >= 0, done.stderr
+    default, seen = json.loads(done.stderr[marker + len("\nCOLLECTOR ") :])
+    return default, seen
+
+
+def test_a_build_holds_the_collector_until_its_pack_is_verified(tmp_path: Path) -> None:
+    pack, sources = CHECKED / "pack", CHECKED / "sources"
+    default, seen = _collector("cli", "build", pack, "--sources", sources, "--out", tmp_path)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".md", ".pptx"]
+    assert seen["before settle"] == [100_000, 0]  # held while the modules loaded
+    threshold, frozen = seen["after settle"]
+    assert threshold == default and frozen > 50_000  # modules and pack out of every collection
+    assert seen["end"][0] == default and seen["end"][1] <= frozen  # settled once
+
+
+def test_help_keeps_a_collector_that_still_runs() -> None:
+    default, seen = _collector("cli", "--help")
+    assert "before settle" not in seen
+    assert seen["end"] == [100_000, 0]  # rarely, not never
+    assert default < 100_000
+
+
+def test_many_builds_settle_once_before_the_first(tmp_path: Path) -> None:
+    """A batch or a watch freezes its modules, never a build's objects."""
+    pack, sources = CHECKED / "pack", CHECKED / "sources"
+    default, seen = _collector("preload", pack, sources, tmp_path)
+    assert seen["held"] == [100_000, 0]
+    threshold, frozen = seen["preloaded"]
+    assert threshold == default and frozen > 50_000
+    threshold, still = seen["built twice"]
+    assert threshold == default
+    assert still <= frozen  # frozen objects can die; no new ones joined them
+
+
 # -- a warm process and the brief template ---------------------------------------------
 
 
