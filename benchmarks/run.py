@@ -18,7 +18,9 @@ measured by ``/usr/bin/time -f %M`` (else ``os.wait4``, an upper bound). Rows:
   against their sources (``--sources``: the build runs every check first), median of 3;
 - the floor (``benchmarks/floor.py``): the same number of slides of the same kinds
   (counted in the deck the build wrote) made with bare python-pptx, median of 3, and
-  the ratio build / floor, in CPU and in wall time;
+  the ratio build / floor, in CPU and in wall time; for the real pack also the floor
+  after a first use of the rest of briefgen's stack (``floor.py --stack``: typer,
+  PyYAML, pydantic, Jinja), the floor under any tool built on it;
 - a batch build of 20 copies of the real pack (``build pack-01 ... pack-20``), one at a
   time (``--jobs 1``) and two at a time (``--jobs 2``), and the speedup in wall time;
 - ``watch`` of the real pack: one process watches while a pillar's text is edited 7
@@ -353,7 +355,9 @@ def benchmark(sizes: Sizes, work: Path) -> list[Row]:
             )
         )
         if built.ok and slides:
-            rows.append(floor_row(built, out / "alibaba-ai-2025-default.pptx", sizes, work))
+            deck = out / "alibaba-ai-2025-default.pptx"
+            rows.append(floor_row(built, deck, sizes, work))
+            rows.append(floor_row(built, deck, sizes, work, stack=True))
     else:
         progress(f"no {REAL_SOURCES} beside the repository: the real pack is skipped")
 
@@ -405,8 +409,9 @@ def benchmark(sizes: Sizes, work: Path) -> list[Row]:
     return rows
 
 
-def floor_row(built: Measured, deck: Path, sizes: Sizes, work: Path) -> Row:
-    """The floor making the slides of ``deck`` (as many of each kind), against ``built``."""
+def floor_row(built: Measured, deck: Path, sizes: Sizes, work: Path, *, stack: bool = False) -> Row:
+    """The floor making the slides of ``deck`` (as many of each kind), against ``built``;
+    with ``stack``, after a first use of each other library of briefgen's stack."""
     mix = deck_mix(deck)
     floor = measure(
         [
@@ -415,19 +420,23 @@ def floor_row(built: Measured, deck: Path, sizes: Sizes, work: Path) -> Row:
             str(mix.slides),
             "--mix",
             f"{mix.text},{mix.tables},{mix.charts}",
+            *(["--stack"] if stack else []),
         ],
         sizes.runs,
         work,
-        f"floor {mix.slides} slides",
+        f"floor {mix.slides} slides" + (" with the stack" if stack else ""),
     )
     ratio = ""
     if floor.ok:
+        name = "floor+stack" if stack else "floor"
         ratio = (
-            f"build/floor {built.cpu / floor.cpu:.1f}x CPU, "
+            f"build/{name} {built.cpu / floor.cpu:.1f}x CPU, "
             f"{built.seconds / floor.seconds:.1f}x wall"
         )
     return row(
-        "floor (bare python-pptx)",
+        "floor + first use of typer, PyYAML, pydantic, Jinja"
+        if stack
+        else "floor (bare python-pptx)",
         f"{mix.slides} slides: {mix}",
         floor,
         per_slide(floor.cpu, mix.slides),
