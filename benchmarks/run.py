@@ -22,7 +22,9 @@ measured by ``/usr/bin/time -f %M`` (else ``os.wait4``, an upper bound). Rows:
   after a first use of the rest of briefgen's stack (``floor.py --stack``: typer,
   PyYAML, pydantic, Jinja), the floor under any tool built on it;
 - a batch build of 20 copies of the real pack (``build pack-01 ... pack-20``), one at a
-  time (``--jobs 1``) and two at a time (``--jobs 2``), and the speedup in wall time;
+  time (``--jobs 1``) and two at a time (``--jobs 2``), 5 runs of each, alternating, and
+  the speedup in wall time (the median of the 5 pairs' ratios, with the lowest and
+  highest);
 - ``watch`` of the real pack: one process watches while a pillar's text is edited 7
   times; each row run is one rebuild as the watch itself reports it (wall and CPU), with
   the median rebuild's time per stage.
@@ -84,7 +86,7 @@ FULL = Sizes(
         ("~300", 2500, 10, 20, 40),
     ),
     batch_packs=20,
-    batch_runs=3,
+    batch_runs=5,
     watch_edits=7,
 )
 QUICK = Sizes(
@@ -455,25 +457,42 @@ def copies_of_real_pack(folder: Path, count: int) -> list[str]:
 
 
 def batch_rows(sizes: Sizes, work: Path) -> list[Row]:
-    """The same packs built one at a time, then two at a time."""
+    """The same packs built one at a time and two at a time, in alternating runs.
+
+    The runs alternate (``--jobs 1``, ``--jobs 2``, ``--jobs 1``, ...) so that a change in
+    what else the host runs falls on both alike; the speedup is the median of each pair's
+    ratio, with the lowest and highest.
+    """
     bg = briefgen_command()
     packs = copies_of_real_pack(work / "batch", sizes.batch_packs)
     sources = ["--sources", REAL_SOURCES] if (REPO / REAL_SOURCES).is_dir() else []
-    rows: list[Row] = []
-    measured = {}
-    for jobs in (1, 2):
-        command = [*bg, "build", *packs, *sources, "--out", str(work / f"batch-out-{jobs}")]
-        measured[jobs] = measure(
-            [*command, "--jobs", str(jobs)], sizes.batch_runs, work, f"batch --jobs {jobs}"
-        )
+    measured = {1: Measured(), 2: Measured()}
+    progress(
+        f"batch of {sizes.batch_packs} packs, --jobs 1 and 2 alternating (x{sizes.batch_runs})"
+    )
+    for _ in range(sizes.batch_runs):
+        for jobs in (1, 2):
+            out = work / f"batch-out-{jobs}"
+            command = [*bg, "build", *packs, *sources, "--out", str(out), "--jobs", str(jobs)]
+            measured[jobs].runs.append(run_once(command, work))
+            if not measured[jobs].ok:
+                progress(f"  --jobs {jobs} failed with exit {measured[jobs].last.code}:")
+                progress(tail(measured[jobs].last))
+                break
+        if not (measured[1].ok and measured[2].ok):
+            break
     serial, parallel = measured[1], measured[2]
     given = f"{sizes.batch_packs} copies of alibaba-ai-2025"
     per_pack = f"{serial.cpu / sizes.batch_packs:.2f} s CPU/pack" if serial.ok else ""
-    rows.append(row("`build` batch, `--jobs 1`", given, serial, per_pack, "one at a time"))
+    rows = [row("`build` batch, `--jobs 1`", given, serial, per_pack, "one at a time")]
     note = ""
-    if serial.ok and parallel.ok:
+    if serial.ok and parallel.ok and len(parallel.runs) == len(serial.runs):
+        pairs = [
+            one.seconds / two.seconds for one, two in zip(serial.runs, parallel.runs, strict=True)
+        ]
+        spread = f" ({min(pairs):.2f}-{max(pairs):.2f})" if len(pairs) > 1 else ""
         note = (
-            f"speedup {serial.seconds / parallel.seconds:.2f}x wall; "
+            f"speedup {statistics.median(pairs):.2f}x wall{spread}; "
             f"CPU {parallel.cpu / serial.cpu:.2f}x of `--jobs 1`"
         )
     rows.append(row("`build` batch, `--jobs 2`", given, parallel, "", note))
