@@ -4,20 +4,22 @@
     python benchmarks/run.py [--quick] [--keep]
 
 Every measurement is a fresh ``briefgen`` process (the console script beside this
-Python, else ``python -m briefgen``) run from the repository root. Each row gives the
-median wall-clock and CPU (user + system) seconds over its runs, a rate computed from
-the CPU time (steadier than wall time on a shared machine), and the largest peak RSS,
-measured by ``/usr/bin/time -f %M`` (else ``os.wait4``, an upper bound). Rows:
+Python, else ``python -m briefgen``) run from the repository root, after one untimed
+run of the same command (so the files it reads are in the system's cache, as they are
+for a user's second build of the evening). Each row gives the median wall-clock and
+CPU (user + system) seconds over its runs, a rate computed from the CPU time (steadier
+than wall time on a shared machine), and the largest peak RSS, measured by
+``/usr/bin/time -f %M`` (else ``os.wait4``, an upper bound). Rows:
 
 - ``briefgen --help``, cold: interpreter start, imports and the CLI, median of 5;
 - ``check`` and ``build`` of the real pack (``content/alibaba-ai-2025``, sources in
-  ``../shared/sources``), median of 3;
+  ``../shared/sources``), median of 5;
 - ``check`` of synthetic packs of 2,500, 5,000 and 10,000 figures over 100 sources
-  (``benchmarks/generate.py``), median of 3, in seconds and seconds per 1,000 figures;
+  (``benchmarks/generate.py``), median of 5, in seconds and seconds per 1,000 figures;
 - ``build`` of synthetic packs sized to give about 30, 100 and 300 slides, verified
-  against their sources (``--sources``: the build runs every check first), median of 3;
+  against their sources (``--sources``: the build runs every check first), median of 5;
 - the floor (``benchmarks/floor.py``): the same number of slides of the same kinds
-  (counted in the deck the build wrote) made with bare python-pptx, median of 3, and
+  (counted in the deck the build wrote) made with bare python-pptx, median of 5, and
   the ratio build / floor, in CPU and in wall time; for the real pack also the floor
   after a first use of the rest of briefgen's stack (``floor.py --stack``: typer,
   PyYAML, pydantic, Jinja), the floor under any tool built on it;
@@ -77,7 +79,7 @@ class Sizes:
 
 FULL = Sizes(
     help_runs=5,
-    runs=3,
+    runs=5,
     check_figures=(2500, 5000, 10000),
     check_sources=100,
     builds=(
@@ -170,8 +172,17 @@ def run_once(command: Sequence[str], scratch: Path) -> Run:
 
 
 def measure(command: Sequence[str], runs: int, scratch: Path, what: str) -> Measured:
-    progress(f"{what}: {' '.join(command)} (x{runs})")
+    """``runs`` timed runs of ``command``, after one untimed run (as ``hyperfine --warmup
+    1``): each timed run is still a new process, but with the files it reads (Python's
+    compiled modules, the template, the sources) already in the system's cache, so that
+    the first run does not time the disk."""
+    progress(f"{what}: {' '.join(command)} (x{runs}, after one untimed)")
     result = Measured()
+    warmup = run_once(command, scratch)
+    if warmup.code != 0:
+        result.runs.append(warmup)
+        progress(f"  failed with exit {warmup.code}:\n{tail(warmup)}")
+        return result
     for _ in range(runs):
         result.runs.append(run_once(command, scratch))
         if result.last.code != 0:
