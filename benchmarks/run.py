@@ -27,6 +27,9 @@ than wall time on a shared machine), and the largest peak RSS, measured by
   time (``--jobs 1``) and two at a time (``--jobs 2``), 5 runs of each, alternating, and
   the speedup in wall time (the median of the 5 pairs' ratios, with the lowest and
   highest);
+- the host itself: two copies of a CPU-bound loop one after the other, then both at
+  once, alternating as the batch runs do: the speedup two processes can have on this
+  machine at all, the ceiling for the batch's;
 - ``watch`` of the real pack: one process watches while a pillar's text is edited 7
   times; each row run is one rebuild as the watch itself reports it (wall and CPU), with
   the median rebuild's time per stage.
@@ -418,6 +421,7 @@ def benchmark(sizes: Sizes, work: Path) -> list[Row]:
         if built.ok and slides:
             rows.append(floor_row(built, out / "pack-default.pptx", sizes, work))
     rows += batch_rows(sizes, work)
+    rows.append(host_row(sizes))
     rows.append(watch_row(sizes, work))
     return rows
 
@@ -508,6 +512,50 @@ def batch_rows(sizes: Sizes, work: Path) -> list[Row]:
         )
     rows.append(row("`build` batch, `--jobs 2`", given, parallel, "", note))
     return rows
+
+
+# A fixed amount of pure-Python work: about half a second, several packs' worth.
+_SPIN = "def spin():\n    x = 0\n    for i in range(6_000_000):\n        x += i * i % 7\nspin()\n"
+
+
+def _spin(at_once: int) -> Run:
+    """Wall time of ``at_once`` copies of the loop started together; their CPU time."""
+    started = time.perf_counter()
+    children = [subprocess.Popen([sys.executable, "-c", _SPIN]) for _ in range(at_once)]
+    cpu = 0.0
+    for child in children:
+        _, _, usage = os.wait4(child.pid, 0)
+        cpu += usage.ru_utime + usage.ru_stime
+    return Run(time.perf_counter() - started, cpu, 0, 0, "", "")
+
+
+def host_row(sizes: Sizes) -> Row:
+    """What two processes gain on this host when nothing is shared: the ceiling for batch.
+
+    Two copies of the same CPU-bound loop, one after the other and then both at once,
+    alternating as the batch rows do; the speedup is the median of the pairs' ratios.
+    On a machine with two free processors it is close to 2; a virtual machine whose
+    processors share a physical core, or a busy host, gives less, to briefgen as well.
+    """
+    progress(f"host: two CPU-bound loops one after the other, then at once (x{sizes.batch_runs})")
+    serial, parallel, ratios = Measured(), Measured(), []
+    for _ in range(sizes.batch_runs):
+        one, two = _spin(1), _spin(1)
+        serial.runs.append(Run(one.seconds + two.seconds, one.cpu + two.cpu, 0, 0, "", ""))
+        parallel.runs.append(_spin(2))
+        ratios.append(serial.runs[-1].seconds / parallel.runs[-1].seconds)
+    spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+    return (
+        "host: 2 CPU-bound loops at once",
+        "pure Python, no files, nothing shared",
+        str(len(ratios)),
+        f"{parallel.seconds:.2f}",
+        f"{parallel.cpu:.2f}",
+        "",
+        "",
+        f"speedup {statistics.median(ratios):.2f}x wall{spread} over one after the other; "
+        f"CPU {parallel.cpu / serial.cpu:.2f}x",
+    )
 
 
 _REBUILT = re.compile(r"^rebuilt .* in (\d+) ms$")
