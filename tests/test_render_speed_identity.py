@@ -396,3 +396,27 @@ def test_footnote_bands_are_numbered_and_placed_as_their_own_shapes(
         )
         assert box.text_frame.text.startswith("¹ ")
     assert banded >= 3
+
+
+@pytest.mark.parametrize("name", ["default", "board", "teaser", "ic"])
+def test_placeholder_boxes_are_python_pptx_s_own(name: str, tmp_path: Path) -> None:
+    """box_of looks a placeholder's base up once for all four dimensions; python-pptx
+    looks it up for each. Every placeholder of every layout, of a slide on each layout
+    (which sets no box of its own), and of one that sets only its position, must come out
+    as python-pptx reads it."""
+    from briefgen.deck.geometry import box_of
+
+    prs = Presentation(str(BUILTIN_DIR / name / "template.pptx"))
+    shapes: list[Any] = list(prs.slide_master.placeholders)
+    for layout in prs.slide_layouts:
+        shapes += list(layout.placeholders)
+        slide = prs.slides.add_slide(layout)
+        shapes += list(slide.placeholders)
+    moved = next(s for s in prs.slides[0].placeholders)
+    moved.left, moved.top = Inches(1), Inches(2)  # an a:xfrm with an offset only
+    del moved._element.spPr.xfrm[1:]
+    assert moved._element.spPr.xfrm.ext is None
+    assert len(shapes) > 10
+    for shape in shapes:
+        expected = Box(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
+        assert box_of(shape) == expected, (name, shape.name)
