@@ -34,6 +34,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -289,7 +290,14 @@ def _title(text: str) -> str:
 
 class Generator:
     def __init__(
-        self, figures: int, pillars: int, risks: int, sources: int, seed: int, charts: int | None
+        self,
+        figures: int,
+        pillars: int,
+        risks: int,
+        sources: int,
+        seed: int,
+        charts: int | None,
+        source_prefix: str = "",
     ) -> None:
         if figures < MIN_FIGURES:
             raise SystemExit(f"--figures must be at least {MIN_FIGURES}")
@@ -297,6 +305,8 @@ class Generator:
             raise SystemExit(f"--sources must be at least {MIN_SOURCES}")
         if pillars < 0 or risks < 0:
             raise SystemExit("--pillars and --risks may not be negative")
+        if not re.fullmatch(r"([a-z][a-z0-9_]*)?", source_prefix):
+            raise SystemExit("--source-prefix must be lower-case letters, digits and _")
         self.target = figures
         self.pillars = pillars
         self.risks = risks
@@ -304,7 +314,7 @@ class Generator:
         self.chart_count = max(2, pillars) if charts is None else max(1, charts)
         self.rng = random.Random(seed)
         self.built = Built()
-        self.source_ids = [f"news_{i + 1:03d}" for i in range(sources)]
+        self.source_ids = [f"{source_prefix}news_{i + 1:03d}" for i in range(sources)]
         self._next_source = 0
 
     # -- figures --------------------------------------------------------------------
@@ -843,9 +853,14 @@ def generate(
     sources: int,
     seed: int = 0,
     charts: int | None = None,
+    source_prefix: str = "",
 ) -> Generated:
-    """Write ``out_dir/pack`` and ``out_dir/sources``; what was written."""
-    gen = Generator(figures, pillars, risks, sources, seed, charts)
+    """Write ``out_dir/pack`` and ``out_dir/sources``; what was written.
+
+    ``source_prefix`` starts every source's id and file name, so that the sources of
+    several generated packs can share one folder (as one ``--sources`` for a batch).
+    """
+    gen = Generator(figures, pillars, risks, sources, seed, charts, source_prefix)
     gen.figures()
     pillar_items = gen.pillar_data()
     risk_items = gen.risk_data()
@@ -928,6 +943,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--charts", type=int, default=None, help="charts (default: one per pillar, at least two)"
     )
+    parser.add_argument(
+        "--source-prefix",
+        default="",
+        help="start of every source's id and file name (default none), for packs whose "
+        "sources share a folder",
+    )
     args = parser.parse_args(argv)
     made = generate(
         args.out_dir,
@@ -937,6 +958,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sources=args.sources,
         seed=args.seed,
         charts=args.charts,
+        source_prefix=args.source_prefix,
     )
     print(
         f"wrote {made.pack} ({made.figures} figures: {made.cited} cited, {made.derived} derived; "

@@ -26,7 +26,8 @@ than wall time on a shared machine), and the largest peak RSS, measured by
 - a batch build of 20 copies of the real pack (``build pack-01 ... pack-20``), one at a
   time (``--jobs 1``) and two at a time (``--jobs 2``), 5 runs of each, alternating, and
   the speedup in wall time (the median of the 5 pairs' ratios, with the lowest and
-  highest);
+  highest); then the same for 20 packs that differ (generated with seeds 1 to 20, each
+  the size of the smallest synthetic build, their sources in one folder);
 - the host itself: two copies of a CPU-bound loop one after the other, then both at
   once, alternating as the batch runs do: the speedup two processes can have on this
   machine at all, the ceiling for the batch's;
@@ -472,19 +473,55 @@ def copies_of_real_pack(folder: Path, count: int) -> list[str]:
 
 
 def batch_rows(sizes: Sizes, work: Path) -> list[Row]:
-    """The same packs built one at a time and two at a time, in alternating runs.
+    """20 copies of the real pack, then 20 different generated packs, each built one at
+    a time and two at a time (see :func:`_batch_pair`)."""
+    packs = copies_of_real_pack(work / "batch", sizes.batch_packs)
+    sources = ["--sources", REAL_SOURCES] if (REPO / REAL_SOURCES).is_dir() else []
+    given = f"{sizes.batch_packs} copies of alibaba-ai-2025"
+    rows = _batch_pair(sizes, work, packs, sources, given)
+    packs, shared, each = portfolio(sizes, work / "portfolio")
+    given = f"{sizes.batch_packs} different generated packs ({each} each)"
+    return rows + _batch_pair(sizes, work, packs, ["--sources", str(shared)], given)
+
+
+def portfolio(sizes: Sizes, folder: Path) -> tuple[list[str], Path, str]:
+    """Packs that differ, as a fund's do: the smallest synthetic build's size, one seed
+    each, their sources (named apart) in one folder. Their paths, that folder, and
+    what each holds (for the row)."""
+    _, figures, pillars, risks, source_count = sizes.builds[0]
+    shared = folder / "sources"
+    shared.mkdir(parents=True)
+    packs = []
+    for i in range(1, sizes.batch_packs + 1):
+        made = generate(
+            folder / f"made-{i:02d}",
+            figures=figures,
+            pillars=pillars,
+            risks=risks,
+            sources=source_count,
+            seed=i,
+            source_prefix=f"p{i:02d}_",
+        )
+        target = folder / f"pack-{i:02d}"
+        made.pack.rename(target)
+        for source in made.sources.iterdir():
+            source.rename(shared / source.name)
+        packs.append(str(target))
+    return packs, shared, f"{figures:,} figures, {pillars} pillars, {risks} risks"
+
+
+def _batch_pair(
+    sizes: Sizes, work: Path, packs: list[str], sources: list[str], given: str
+) -> list[Row]:
+    """The packs built one at a time and two at a time, in alternating runs.
 
     The runs alternate (``--jobs 1``, ``--jobs 2``, ``--jobs 1``, ...) so that a change in
     what else the host runs falls on both alike; the speedup is the median of each pair's
     ratio, with the lowest and highest.
     """
     bg = briefgen_command()
-    packs = copies_of_real_pack(work / "batch", sizes.batch_packs)
-    sources = ["--sources", REAL_SOURCES] if (REPO / REAL_SOURCES).is_dir() else []
     measured = {1: Measured(), 2: Measured()}
-    progress(
-        f"batch of {sizes.batch_packs} packs, --jobs 1 and 2 alternating (x{sizes.batch_runs})"
-    )
+    progress(f"batch: {given}, --jobs 1 and 2 alternating (x{sizes.batch_runs})")
     for _ in range(sizes.batch_runs):
         for jobs in (1, 2):
             out = work / f"batch-out-{jobs}"
@@ -497,8 +534,7 @@ def batch_rows(sizes: Sizes, work: Path) -> list[Row]:
         if not (measured[1].ok and measured[2].ok):
             break
     serial, parallel = measured[1], measured[2]
-    given = f"{sizes.batch_packs} copies of alibaba-ai-2025"
-    per_pack = f"{serial.cpu / sizes.batch_packs:.2f} s CPU/pack" if serial.ok else ""
+    per_pack = f"{serial.cpu / len(packs):.2f} s CPU/pack" if serial.ok else ""
     rows = [row("`build` batch, `--jobs 1`", given, serial, per_pack, "one at a time")]
     note = ""
     if serial.ok and parallel.ok and len(parallel.runs) == len(serial.runs):

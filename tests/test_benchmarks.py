@@ -178,3 +178,28 @@ def test_the_floor_with_the_stack_uses_each_library_once(tmp_path: Path) -> None
     made = _script("floor", "3", "--stack")
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith("3 slides (1 text, 2 table, 0 chart)")
+
+
+def test_packs_generated_with_source_prefixes_share_one_sources_folder(tmp_path: Path) -> None:
+    """As run.py's portfolio batch uses them: each pack verifies against the shared folder."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    small = ("--figures", "60", "--pillars", "3", "--risks", "4", "--sources", "5")
+    for seed in ("1", "2"):
+        folder = tmp_path / f"made-{seed}"
+        made = _script(
+            "generate", str(folder), *small, "--seed", seed, "--source-prefix", f"p{seed}_"
+        )
+        assert made.returncode == 0, made.stderr
+        for source in (folder / "sources").iterdir():
+            assert source.name.startswith(f"p{seed}_news_")
+            source.rename(shared / source.name)
+    assert len(list(shared.iterdir())) == 10
+    for seed in ("1", "2"):
+        checked = _briefgen(
+            "check", str(tmp_path / f"made-{seed}" / "pack"), "--sources", str(shared)
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "(100.0%)" in checked.stdout
+    refused = _script("generate", str(tmp_path / "bad"), *small, "--source-prefix", "P-1")
+    assert refused.returncode != 0 and "--source-prefix" in refused.stderr
