@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -67,22 +68,27 @@ OTHER_COMMANDS = ("briefgen.find", "briefgen.scaffold", "briefgen.schema", "brie
 MANY_PACKS = ("briefgen.batch", "briefgen.watch", "multiprocessing")
 
 
-def _run(*args: str | Path) -> tuple[int, str, set[str]]:
-    """Run ``briefgen ARGS`` in a fresh interpreter: exit code, stdout, modules loaded."""
-    argv = json.dumps([str(arg) for arg in args])
+def _child(script: str, marker: str, *argv: str) -> tuple[Any, str]:
+    """Run ``script`` in a fresh interpreter from the repository root: the JSON it wrote
+    to stderr after ``marker``, and its stdout."""
     env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, argv],
+        [sys.executable, "-c", script, *argv],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env=env,
         check=False,
     )
-    marker = done.stderr.rfind("\nMODULES ")
-    assert marker >= 0, done.stderr
-    code, modules = json.loads(done.stderr[marker + len("\nMODULES ") :])
-    return code, done.stdout, set(modules)
+    found = done.stderr.rfind(f"\n{marker} ")
+    assert found >= 0, done.stderr
+    return json.loads(done.stderr[found + len(marker) + 2 :]), done.stdout
+
+
+def _run(*args: str | Path) -> tuple[int, str, set[str]]:
+    """Run ``briefgen ARGS`` in a fresh interpreter: exit code, stdout, modules loaded."""
+    (code, modules), out = _child(_RUN, "MODULES", json.dumps([str(arg) for arg in args]))
+    return code, out, set(modules)
 
 
 def _loaded(modules: set[str], packages: tuple[str, ...]) -> list[str]:
@@ -166,17 +172,7 @@ sys.stderr.write("\\nCOLLECTOR " + json.dumps([default[0], seen]) + "\\n")
 
 def _collector(mode: str, *args: str | Path) -> tuple[int, dict[str, list[int]]]:
     """Young-collection threshold and frozen object count at points of a fresh process."""
-    argv = json.dumps([str(arg) for arg in args])
-    done = subprocess.run(
-        [sys.executable, "-c", _COLLECTOR, mode, argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    marker = done.stderr.rfind("\nCOLLECTOR ")
-    assert marker >= 0, done.stderr
-    default, seen = json.loads(done.stderr[marker + len("\nCOLLECTOR ") :])
+    (default, seen), _ = _child(_COLLECTOR, "COLLECTOR", mode, json.dumps([str(a) for a in args]))
     return default, seen
 
 
